@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make demo   sets everything up and serves the demo site on http://127.0.0.1:8000 (SQLite)
+#   make test   sets everything up and runs the whole suite, on SQLite then on PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint test-sqlite test-postgres benchmarks clean
+
+$(VENV)/.installed-%: requirements/%.txt requirements/base.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r $<
+	touch $@
+
+demo: $(VENV)/.installed-base
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: lint test-sqlite test-postgres
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef ALLOWED_HOSTS=passerelle.example \
+		DATABASE_URL=postgres://u:p@127.0.0.1/db DJANGO_SETTINGS_MODULE=config.settings.prod \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: $(VENV)/.installed-dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-postgres: $(VENV)/.installed-dev
+	DATABASE_URL=$$(bash scripts/postgres.sh) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+benchmarks: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media

@@ -1,0 +1,34 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.serializers import (
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+
+
+class ObtainTokenView(APIView):
+    """Exchanges an email and password for the API token of that user."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = User.objects.prefetch_related("memberships__organisation").get(pk=request.user.pk)
+        return Response(MeSerializer(user, context={"request": request}).data)

@@ -1,0 +1,75 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+from accounts.models import Organisation
+
+
+class SignupForm(DsfrBaseForm):
+    """Extra fields for allauth's sign-up form."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class OrganisationForm(forms.ModelForm, DsfrBaseForm):
+    kind = forms.ChoiceField(
+        label="Type d'organisation",
+        choices=[(k.value, k.label) for k in OrganisationKind if k != OrganisationKind.FACILITATOR],
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "prescriber_kind",
+            "siae_kind",
+            "name",
+            "siret",
+            "address",
+            "commune",
+            "email",
+            "phone",
+        ]
+        help_texts = {"siret": "14 chiffres, sans espace (exemple : 21750001600019)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = self.fields["commune"].queryset.filter(
+            department__in=["75", "77", "78", "91", "92", "93", "94", "95"]
+        )
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == OrganisationKind.PRESCRIBER and not cleaned.get("prescriber_kind"):
+            self.add_error("prescriber_kind", "Précisez le type de prescripteur.")
+        if kind == OrganisationKind.SIAE and not cleaned.get("siae_kind"):
+            self.add_error("siae_kind", "Précisez le type de SIAE.")
+        if kind != OrganisationKind.PRESCRIBER:
+            cleaned["prescriber_kind"] = ""
+        if kind != OrganisationKind.SIAE:
+            cleaned["siae_kind"] = ""
+        return cleaned
+
+    def _post_clean(self):
+        # Sub-kinds that do not apply are dropped before the model's constraints are checked.
+        self.instance.prescriber_kind = self.cleaned_data.get("prescriber_kind", "")
+        self.instance.siae_kind = self.cleaned_data.get("siae_kind", "")
+        super()._post_clean()
+
+
+OrganisationForm.base_fields["prescriber_kind"].choices = [("", "—")] + PrescriberKind.choices
+OrganisationForm.base_fields["siae_kind"].choices = [("", "—")] + SiaeKind.choices
+
+
+class InvitationForm(DsfrBaseForm):
+    email = forms.EmailField(label="Adresse e-mail de la personne à inviter")

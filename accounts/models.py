@@ -1,0 +1,201 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siret
+
+from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+
+
+class UserManager(DjangoUserManager):
+    """Users log in with their email: there is no username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+def validate_siret(value):
+    try:
+        siret.validate(value)
+    except StdnumValidationError as exc:
+        raise ValidationError(
+            "Ce numéro SIRET n'est pas valide : il doit compter 14 chiffres et respecter la clé de contrôle.",
+            code="invalid_siret",
+        ) from exc
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def siae(self):
+        return self.filter(kind=OrganisationKind.SIAE)
+
+
+class Organisation(models.Model):
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices, db_index=True)
+    prescriber_kind = models.CharField(
+        "type de prescripteur",
+        max_length=20,
+        choices=PrescriberKind.choices,
+        blank=True,
+    )
+    siae_kind = models.CharField("type de SIAE", max_length=10, choices=SiaeKind.choices, blank=True)
+    name = models.CharField("nom", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
+    address = models.CharField("adresse", max_length=250, blank=True)
+    commune = models.ForeignKey(
+        "reference.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="commune",
+    )
+    email = models.EmailField("e-mail de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="prescriber_kind_only_for_prescribers",
+                condition=(models.Q(kind=OrganisationKind.PRESCRIBER) & ~models.Q(prescriber_kind=""))
+                | (~models.Q(kind=OrganisationKind.PRESCRIBER) & models.Q(prescriber_kind="")),
+                violation_error_message="Seul un prescripteur a un type de prescripteur, et il est requis.",
+            ),
+            models.CheckConstraint(
+                name="siae_kind_only_for_siae",
+                condition=(models.Q(kind=OrganisationKind.SIAE) & ~models.Q(siae_kind=""))
+                | (~models.Q(kind=OrganisationKind.SIAE) & models.Q(siae_kind="")),
+                violation_error_message="Le type de SIAE est requis pour une SIAE, et seulement pour elle.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def subkind_label(self):
+        if self.kind == OrganisationKind.PRESCRIBER:
+            return self.get_prescriber_kind_display()
+        if self.kind == OrganisationKind.SIAE:
+            return self.get_siae_kind_display()
+        return self.get_kind_display()
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="utilisateur",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="organisation",
+    )
+    is_admin = models.BooleanField("administrateur", default=False)
+    joined_at = models.DateTimeField("membre depuis", default=timezone.now)
+
+    class Meta:
+        verbose_name = "appartenance"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"
+
+
+def make_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at=None, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An organisation admin invites a person by email; the link works once, for that email only."""
+
+    VALIDITY = timezone.timedelta(days=14)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name="organisation",
+    )
+    email = models.EmailField("adresse e-mail invitée")
+    token = models.CharField(max_length=64, unique=True, default=make_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="invité par",
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if not self.expires_at:
+            self.expires_at = self.created_at + self.VALIDITY
+        super().save(*args, **kwargs)
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,53 @@
+from django.contrib.auth import authenticate
+from rest_framework import serializers
+
+from accounts.models import Membership, User
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(self.context["request"], email=attrs["email"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError("Adresse e-mail ou mot de passe incorrect.", code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="organisation.id")
+    name = serializers.CharField(source="organisation.name")
+    kind = serializers.CharField(source="organisation.kind")
+    kind_label = serializers.CharField(source="organisation.get_kind_display")
+    subkind = serializers.CharField(source="organisation.subkind_label")
+    siret = serializers.CharField(source="organisation.siret")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "name", "kind", "kind_label", "subkind", "siret", "is_admin"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    organisations = MembershipSerializer(source="memberships", many=True)
+    current_organisation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "organisations",
+            "current_organisation",
+        ]
+
+    def get_current_organisation(self, user) -> int | None:
+        organisation = self.context["request"].organisation
+        return organisation.pk if organisation else None

@@ -1,0 +1,64 @@
+"""Workflows on accounts and organisations: creating one, inviting into it, joining it."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import OrganisationKind
+from accounts.models import Invitation, Membership
+
+
+@transaction.atomic
+def create_organisation(*, user, form):
+    """A person registers their organisation and becomes its first admin. The facilitator's
+    organisation is created by the staff only, never self-declared."""
+    organisation = form.save(commit=False)
+    if organisation.kind == OrganisationKind.FACILITATOR:
+        raise PermissionDenied("Une organisation facilitatrice est créée par l'équipe Passerelle.")
+    organisation.save()
+    Membership.objects.create(user=user, organisation=organisation, is_admin=True)
+    return organisation
+
+
+def is_admin(user, organisation):
+    return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
+
+
+@transaction.atomic
+def invite(*, organisation, email, invited_by, request):
+    if not is_admin(invited_by, organisation):
+        raise PermissionDenied("Seuls les administrateurs de l'organisation peuvent inviter.")
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError("Cette personne est déjà membre de l'organisation.")
+    invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=invited_by)
+    url = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[invitation.token]))
+    context = {"invitation": invitation, "url": url}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[Passerelle] Invitation à rejoindre {organisation.name}",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, invitation, user):
+    """Joins the organisation. The invitation is bound to one email, so a forwarded link is useless."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError("Cette invitation a expiré ou a déjà été utilisée.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"Cette invitation a été envoyée à {invitation.email} : connectez-vous avec cette adresse pour l'accepter."
+        )
+    membership, _ = Membership.objects.get_or_create(user=user, organisation=invitation.organisation)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership

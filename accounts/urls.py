@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("organisation/creer/", views.create_organisation, name="create_organisation"),
+    path("organisation/changer/", views.switch_organisation, name="switch_organisation"),
+    path("organisation/membres/", views.members, name="members"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]
