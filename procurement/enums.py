@@ -45,3 +45,34 @@ class Modality(models.TextChoices):
 class AwardRole(models.TextChoices):
     HOLDER = "holder", "Titulaire"
     CO_CONTRACTOR = "co_contractor", "Co-traitant"
+
+
+class OrderKind(models.TextChoices):
+    """How a company brings an SIAE into a contract."""
+
+    SUBCONTRACTING = "subcontracting", "Sous-traitance"
+    CO_CONTRACTING = "co_contracting", "Co-traitance"
+    STAFF_PROVISION = "staff_provision", "Mise à disposition de personnel (ETTI, AI, GEIQ)"
+
+
+class StatementState(models.TextChoices):
+    DECLARED = "declared", "Déclaré"
+    VALIDATED = "validated", "Validé"
+    REJECTED = "rejected", "Refusé"
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Pas encore commencé"
+    ON_TRACK = "on_track", "Dans les temps"
+    LATE = "late", "En retard"
+    DONE = "done", "Objectif atteint"
+
+
+class ProofKind(models.TextChoices):
+    PAYSLIP = "payslip", "Bulletin de paie"
+    TIMESHEET = "timesheet", "Relevé d'heures"
+    INVOICE = "invoice", "Facture"
+
+
+# Modalities through which hours come from an SIAE (counted apart in reports).
+SIAE_MODALITIES = (Modality.ETTI, Modality.AI_GEIQ, Modality.SIAE_SUBCONTRACTING)

@@ -1,9 +1,78 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from accounts import perms
-from procurement.enums import AwardRole, ContractState, Modality, Sector
+from accounts.enums import OrganisationKind
+from procurement.enums import (
+    AwardRole,
+    ContractState,
+    Modality,
+    OrderKind,
+    ProofKind,
+    Sector,
+    StatementState,
+)
+
+FRACTION_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+
+
+class SectorDefaults(models.Model):
+    """Reference values the facilitator uses to size a clause in one sector (labour share varies by
+    trade: painting about 70 %, masonry 50 %, steel frames 20 %). Edited by the facilitator, never in code."""
+
+    sector = models.CharField("secteur", max_length=30, choices=Sector.choices, primary_key=True)
+    labour_share = models.DecimalField(
+        "part de main-d'œuvre", max_digits=5, decimal_places=4, validators=FRACTION_VALIDATORS
+    )
+    insertion_rate = models.DecimalField(
+        "taux d'insertion", max_digits=5, decimal_places=4, validators=FRACTION_VALIDATORS
+    )
+    hourly_cost = models.DecimalField(
+        "coût horaire chargé (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = "valeurs de référence d'un secteur"
+        verbose_name_plural = "valeurs de référence des secteurs"
+        ordering = ["sector"]
+
+    def __str__(self):
+        return self.get_sector_display()
+
+
+class ClauseSettings(models.Model):
+    """The single row of reference settings shared by every contract (FTE divisor, SIAE hourly cost)."""
+
+    fte_divisor = models.PositiveIntegerField(
+        "heures par équivalent temps plein",
+        default=1607,
+        validators=[MinValueValidator(1)],
+        help_text="Durée légale annuelle : 1 607 h.",
+    )
+    siae_hourly_cost = models.DecimalField(
+        "coût horaire de référence SIAE (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Convertit le montant d'une commande à une SIAE en heures d'insertion quand elle ne les déclare pas.",
+    )
+
+    class Meta:
+        verbose_name = "paramètres de référence"
+        verbose_name_plural = "paramètres de référence"
+
+    def __str__(self):
+        return "Paramètres de référence"
+
+    @classmethod
+    def current(cls):
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
 
 
 class ContractQuerySet(models.QuerySet):
@@ -13,7 +82,12 @@ class ContractQuerySet(models.QuerySet):
             return self.none()
         if perms.sees_everything(organisation):
             return self
-        return self.filter(models.Q(buyer=organisation) | models.Q(awards__company=organisation)).distinct()
+        # A subquery rather than joins: no duplicates, so no DISTINCT over the whole table.
+        awarded = Award.objects.filter(company=organisation).values("contract_id")
+        ordered = SiaeOrder.objects.filter(models.Q(company=organisation) | models.Q(siae=organisation))
+        return self.filter(
+            models.Q(buyer=organisation) | models.Q(pk__in=awarded) | models.Q(pk__in=ordered.values("contract_id"))
+        )
 
 
 class Contract(models.Model):
@@ -62,6 +136,37 @@ class Contract(models.Model):
         lot = f" – lot {self.lot}" if self.lot else ""
         return f"{self.reference}{lot} – {self.title}"
 
+    @property
+    def is_computed(self):
+        """The hours come from the formula, not typed in directly."""
+        return self.hours_entered is None
+
+    def get_allowed_modalities_display(self):
+        labels = dict(Modality.choices)
+        return [labels.get(value, value) for value in self.allowed_modalities]
+
+
+class ContractTransition(models.Model):
+    """One change of state of a contract: who did it, for which organisation, when and why."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions", verbose_name="marché")
+    from_state = models.CharField("état de départ", max_length=20, choices=ContractState.choices)
+    to_state = models.CharField("nouvel état", max_length=20, choices=ContractState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="pour l'organisation"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état d'un marché"
+        verbose_name_plural = "changements d'état des marchés"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.from_state} → {self.to_state}"
+
 
 class Award(models.Model):
     """A company holding (part of) a contract, with its share of the clause hours."""
@@ -97,6 +202,210 @@ class HoursSource(models.Model):
 
     class Meta:
         verbose_name = "source d'heures"
+        verbose_name_plural = "sources d'heures"
 
     def __str__(self):
         return self.label
+
+
+class SiaeProfileQuerySet(models.QuerySet):
+    def for_directory(self):
+        return self.select_related("organisation__commune").prefetch_related("sectors", "communes")
+
+
+class SiaeProfile(models.Model):
+    """What the SIAE directory shows about one SIAE: its trades, where it works, whom to call."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="siae_profile",
+        limit_choices_to={"kind": OrganisationKind.SIAE},
+        verbose_name="SIAE",
+    )
+    description = models.TextField("présentation", blank=True)
+    sectors = models.ManyToManyField(SectorDefaults, related_name="siae_profiles", verbose_name="secteurs", blank=True)
+    communes = models.ManyToManyField(
+        "reference.Commune", related_name="siae_profiles", verbose_name="communes desservies", blank=True
+    )
+    contact_name = models.CharField("contact", max_length=200, blank=True)
+    contact_email = models.EmailField("e-mail du contact", blank=True)
+    contact_phone = models.CharField("téléphone du contact", max_length=20, blank=True)
+
+    objects = SiaeProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche SIAE"
+        verbose_name_plural = "fiches SIAE"
+        ordering = ["organisation__name"]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class SiaeOrderQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees every order; the company and the SIAE theirs; the buyer those on its contracts."""
+        if organisation is None:
+            return self.none()
+        if perms.sees_everything(organisation):
+            return self
+        return self.filter(
+            models.Q(company=organisation) | models.Q(siae=organisation) | models.Q(contract__buyer=organisation)
+        )
+
+
+class SiaeOrder(models.Model):
+    """A company's order to an SIAE on a contract: the hours it brings count towards the clause."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="siae_orders", verbose_name="marché")
+    company = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="siae_orders_placed", verbose_name="entreprise"
+    )
+    siae = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="siae_orders_received", verbose_name="SIAE"
+    )
+    kind = models.CharField("type de commande", max_length=20, choices=OrderKind.choices)
+    amount_excl_vat = models.DecimalField(
+        "montant HT (€)", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    starts_on = models.DateField("début")
+    ends_on = models.DateField("fin")
+    hours = models.PositiveIntegerField("heures d'insertion apportées")
+    source = models.OneToOneField(
+        HoursSource, on_delete=models.PROTECT, related_name="siae_order", verbose_name="source d'heures"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = SiaeOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commande à une SIAE"
+        verbose_name_plural = "commandes à des SIAE"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="siae_order_period",
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message="La fin de la commande doit suivre son début.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.siae} ({self.contract.reference})"
+
+
+def proof_upload_to(statement, filename):
+    return f"justificatifs/{statement.month:%Y/%m}/{filename}"
+
+
+class HoursStatementQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees every statement; the company its own; the buyer those on its contracts."""
+        if organisation is None:
+            return self.none()
+        if perms.sees_everything(organisation):
+            return self
+        return self.filter(
+            models.Q(source__company=organisation)
+            | models.Q(source__contract__buyer=organisation)
+            | models.Q(source__siae_order__siae=organisation)
+        )
+
+    def counted(self):
+        """Statements that count as declared: pending or validated, not rejected."""
+        return self.exclude(state=StatementState.REJECTED)
+
+
+class HoursStatement(models.Model):
+    """Hours worked in one month for one source, with proof. Validated statements are never changed:
+    a correction is a new statement that ``adjusts`` the first one (its hours may be negative)."""
+
+    source = models.ForeignKey(
+        HoursSource, on_delete=models.PROTECT, related_name="statements", verbose_name="source d'heures"
+    )
+    month = models.DateField("mois", help_text="Premier jour du mois.")
+    hours = models.DecimalField("heures", max_digits=8, decimal_places=2)
+    modality = models.CharField("modalité", max_length=30, choices=Modality.choices)
+    proof = models.FileField("justificatif", upload_to=proof_upload_to, blank=True)
+    proof_kind = models.CharField("type de justificatif", max_length=20, choices=ProofKind.choices, blank=True)
+    state = models.CharField(
+        "état", max_length=20, choices=StatementState.choices, default=StatementState.DECLARED, db_index=True
+    )
+    reason = models.TextField("motif", blank=True)
+    adjusts = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments", verbose_name="corrige"
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déclaré par",
+    )
+    declared_at = models.DateTimeField("déclaré le", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidé par",
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+
+    objects = HoursStatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "relevé d'heures"
+        verbose_name_plural = "relevés d'heures"
+        ordering = ["-month", "-pk"]
+        indexes = [
+            # Progress of one contract: its sources' statements by month.
+            models.Index(fields=["source", "month"], name="statement_source_month"),
+            # Summary API: pending statements over a period.
+            models.Index(fields=["state", "month"], name="statement_state_month"),
+        ]
+        constraints = [
+            # No double counting: one validated statement per source and month, corrections apart.
+            models.UniqueConstraint(
+                fields=["source", "month"],
+                condition=models.Q(state=StatementState.VALIDATED, adjusts__isnull=True),
+                name="one_validated_statement_per_source_month",
+                violation_error_message="Des heures sont déjà validées pour cette source et ce mois.",
+            ),
+            models.CheckConstraint(
+                name="only_adjustments_may_be_negative",
+                condition=models.Q(hours__gt=0) | models.Q(adjusts__isnull=False),
+                violation_error_message="Seule une correction peut porter un nombre d'heures négatif ou nul.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} – {self.month:%m/%Y} – {self.hours} h"
+
+
+class ValidatedHours(models.Model):
+    """Validated hours summed by contract, company, modality and month, kept by ``validate_statement``
+    in the same transaction: reports over a million statements read a few thousand of these rows."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="validated_hours")
+    company = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    modality = models.CharField("modalité", max_length=30, choices=Modality.choices)
+    month = models.DateField("mois")
+    hours = models.DecimalField("heures validées", max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "total d'heures validées"
+        verbose_name_plural = "totaux d'heures validées"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "company", "modality", "month"], name="unique_validated_total")
+        ]
+        indexes = [models.Index(fields=["month"], name="validated_hours_month")]
+
+    def __str__(self):
+        return f"{self.contract_id} {self.month:%m/%Y} {self.modality}: {self.hours} h"
