@@ -1,0 +1,1 @@
+"""Benchmarks: each module here has ``run(scale)`` that prints its figures; ``python -m benchmarks`` runs them."""
