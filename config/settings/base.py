@@ -197,3 +197,15 @@ REFERENCE_DATA_DIR = BASE_DIR / "reference" / "data"
 
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Marketplace: eligibility (domain.md), follow-up and consent.
+# A person is eligible with one level-1 criterion or at least this many level-2 ones.
+ELIGIBILITY_LEVEL2_MIN = env_int("ELIGIBILITY_LEVEL2_MIN", 2)
+# An eligibility check is valid this many days (6 months).
+ELIGIBILITY_VALIDITY_DAYS = env_int("ELIGIBILITY_VALIDITY_DAYS", 183)
+# Submissions waiting longer than this at one stage show on the facilitator's follow-up page.
+FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
+# Version of the consent text prescribers have candidates agree to.
+CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
+# Absolute address of the site, for links in notification emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

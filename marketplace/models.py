@@ -1,0 +1,453 @@
+"""Positions, candidates' pools, eligibility checks, submissions and placements.
+
+Who may see a row is decided once per model, by its ``visible_to(organisation)`` queryset; the
+submission workflow lives in ``marketplace.workflows`` and the steps that change several rows in
+``marketplace.services``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts import perms
+from accounts.enums import OrganisationKind
+from marketplace.enums import (
+    DURABLE_OUTCOMES,
+    ContractType,
+    FrenchLevel,
+    Level1Criterion,
+    Level2Criterion,
+    PlacementOutcome,
+    PlacementState,
+    PositionState,
+    ProofKind,
+    QualificationLevel,
+    RefusalReason,
+    Sex,
+    Situation,
+    SubmissionState,
+)
+
+
+def _is(organisation, kind):
+    return organisation is not None and organisation.kind == kind
+
+
+class PositionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=PositionState.OPEN)
+
+    def visible_to(self, organisation):
+        """Open positions are public; a company also sees its own drafts and closed ones, a buyer
+        those on its contracts, the facilitator all."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(models.Q(state=PositionState.OPEN) | models.Q(company=organisation))
+        if _is(organisation, OrganisationKind.BUYER):
+            return self.filter(models.Q(state=PositionState.OPEN) | models.Q(contract__buyer=organisation))
+        return self.published()
+
+    def managed_by(self, organisation):
+        """Positions the organisation may edit: a company its own (the facilitator reads, never edits)."""
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(company=organisation)
+        return self.none()
+
+    def for_display(self):
+        return self.select_related("job_title__occupation", "commune", "contract__buyer", "company")
+
+
+class Position(models.Model):
+    """An offer (*offre*) a company posts on a contract it holds, to meet its clause."""
+
+    contract = models.ForeignKey(
+        "procurement.Contract", on_delete=models.PROTECT, related_name="positions", verbose_name="marché"
+    )
+    company = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="positions", verbose_name="entreprise"
+    )
+    job_title = models.ForeignKey(
+        "reference.JobTitle", on_delete=models.PROTECT, related_name="+", verbose_name="métier (appellation ROME)"
+    )
+    commune = models.ForeignKey(
+        "reference.Commune", on_delete=models.PROTECT, related_name="+", verbose_name="lieu de travail"
+    )
+    contract_type = models.CharField("type de contrat", max_length=30, choices=ContractType.choices)
+    weekly_hours = models.DecimalField(
+        "heures hebdomadaires",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(48)],
+    )
+    start_date = models.DateField("date de début")
+    openings = models.PositiveSmallIntegerField(
+        "nombre de postes", default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    qualification_level = models.CharField(
+        "niveau de qualification requis", max_length=2, choices=QualificationLevel.choices, blank=True
+    )
+    french_level = models.CharField(
+        "niveau de français requis (CECRL)", max_length=2, choices=FrenchLevel.choices, blank=True
+    )
+    driving_licence = models.BooleanField("permis B requis", default=False)
+    description = models.TextField("description du poste", blank=True)
+    state = models.CharField("état", max_length=20, choices=PositionState.choices, default=PositionState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "offre"
+        ordering = ["-created_at", "-pk"]
+        # The job board lists open positions, newest first.
+        indexes = [models.Index(fields=["state", "-created_at"], name="position_board_idx")]
+
+    def __str__(self):
+        return f"{self.job_title} – {self.company}"
+
+
+class CandidateQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """A prescriber sees its own pool only; the facilitator every pool; nobody else any."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            return self.filter(prescriber=organisation)
+        return self.none()
+
+    def consenting(self):
+        """No consent, no processing: only these may be submitted or matched."""
+        return self.exclude(consent_at=None)
+
+
+class Candidate(models.Model):
+    """A person followed by a prescriber (*candidat*, *participant*)."""
+
+    prescriber = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="candidates", verbose_name="prescripteur"
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    commune = models.ForeignKey(
+        "reference.Commune", on_delete=models.PROTECT, related_name="+", verbose_name="commune de résidence"
+    )
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    consent_at = models.DateTimeField("consentement recueilli le", null=True, blank=True)
+    consent_text_version = models.CharField("version du texte de consentement", max_length=20, blank=True)
+    situation = models.CharField("situation", max_length=30, choices=Situation.choices)
+    level1_criteria = models.JSONField("critères de niveau 1 déclarés", default=list, blank=True)
+    level2_criteria = models.JSONField("critères de niveau 2 déclarés", default=list, blank=True)
+    job_titles = models.ManyToManyField(
+        "reference.JobTitle", related_name="+", verbose_name="métiers recherchés (appellations ROME)"
+    )
+    skills = models.ManyToManyField("reference.Skill", related_name="+", verbose_name="compétences", blank=True)
+    qualification_level = models.CharField("niveau de qualification", max_length=2, choices=QualificationLevel.choices)
+    french_level = models.CharField("niveau de français (CECRL)", max_length=2, choices=FrenchLevel.choices)
+    driving_licence = models.BooleanField("permis B", default=False)
+    max_commute_km = models.PositiveSmallIntegerField(
+        "distance maximale de trajet (km)", default=10, validators=[MaxValueValidator(200)]
+    )
+    available_from = models.DateField("disponible à partir du")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidat"
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["prescriber", "last_name"], name="candidate_pool_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def has_consent(self):
+        return self.consent_at is not None
+
+    def age_on(self, day):
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    def get_level1_criteria_display(self):
+        return [Level1Criterion(c).label for c in self.level1_criteria]
+
+    def get_level2_criteria_display(self):
+        return [Level2Criterion(c).label for c in self.level2_criteria]
+
+
+def criteria_make_eligible(codes):
+    """One level-1 criterion, or at least ``ELIGIBILITY_LEVEL2_MIN`` level-2 ones."""
+    codes = set(codes)
+    level1 = codes & set(Level1Criterion.values)
+    level2 = codes & set(Level2Criterion.values)
+    return bool(level1) or len(level2) >= settings.ELIGIBILITY_LEVEL2_MIN
+
+
+class EligibilityCheckQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """Eligibility is seen by the facilitator and the candidate's own prescriber only."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            return self.filter(candidate__prescriber=organisation)
+        return self.none()
+
+    def valid_on(self, day):
+        return self.filter(is_eligible=True, checked_at__date__lte=day, valid_until__gte=day)
+
+
+class EligibilityCheck(models.Model):
+    """The facilitator's check of a candidate's criteria, each with the kind of proof it saw."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="eligibility_checks", verbose_name="candidat"
+    )
+    # [{"criterion": <Level1Criterion or Level2Criterion value>, "proof": <ProofKind value>}, ...]
+    criteria = models.JSONField("critères vérifiés")
+    is_eligible = models.BooleanField("éligible")
+    note = models.TextField("commentaire", blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="vérifié par"
+    )
+    checked_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisation"
+    )
+    checked_at = models.DateTimeField("vérifié le", default=timezone.now)
+    valid_until = models.DateField("valable jusqu'au")
+
+    objects = EligibilityCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "vérification d'éligibilité"
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self):
+        return f"Éligibilité de {self.candidate} au {self.checked_at:%d/%m/%Y}"
+
+    @property
+    def criterion_codes(self):
+        return [item["criterion"] for item in self.criteria]
+
+    def is_valid_on(self, day):
+        return self.is_eligible and self.checked_at.date() <= day <= self.valid_until
+
+    def criteria_display(self):
+        labels = {**dict(Level1Criterion.choices), **dict(Level2Criterion.choices)}
+        return [(labels[item["criterion"]], ProofKind(item["proof"]).label) for item in self.criteria]
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees all; a prescriber its own candidates' submissions; a company those to
+        its positions once they reached it (from "sent to company" on); a buyer none (counts only)."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            return self.filter(candidate__prescriber=organisation)
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(position__company=organisation, reached_company_at__isnull=False)
+        return self.none()
+
+    def for_display(self):
+        return self.select_related(
+            "candidate", "candidate__prescriber", "position__job_title", "position__company", "position__commune"
+        )
+
+    def waiting_since(self, before):
+        """Active submissions whose state has not changed since ``before`` (follow-up)."""
+        from marketplace.workflows import ACTIVE_STATES
+
+        return self.filter(state__in=ACTIVE_STATES, state_changed_at__lt=before)
+
+
+class Submission(models.Model):
+    """A candidate proposed by a prescriber for a position (*candidature*)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="submissions", verbose_name="candidat"
+    )
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="submissions", verbose_name="offre")
+    note = models.TextField("message du prescripteur", blank=True)
+    state = models.CharField("état", max_length=20, choices=SubmissionState.choices, default=SubmissionState.SUBMITTED)
+    state_changed_at = models.DateTimeField("dernier changement d'état", default=timezone.now)
+    # Set once the facilitator hands it to the company: from then on the company may see it.
+    reached_company_at = models.DateTimeField("transmise à l'entreprise le", null=True, blank=True)
+    refusal_reason = models.CharField("motif de refus", max_length=30, choices=RefusalReason.choices, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="proposée par"
+    )
+    created_at = models.DateTimeField("proposée le", default=timezone.now)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidature"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "position"],
+                name="unique_submission_per_position",
+                violation_error_message="Ce candidat est déjà positionné sur cette offre.",
+            )
+        ]
+        # Follow-up: active submissions waiting at a stage.
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="submission_waiting_idx")]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.position}"
+
+
+class SubmissionTransition(models.Model):
+    """One line of a submission's history: who moved it from which state to which, when and why."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="transitions", verbose_name="candidature"
+    )
+    from_state = models.CharField("état de départ", max_length=20, choices=SubmissionState.choices, blank=True)
+    to_state = models.CharField("nouvel état", max_length=20, choices=SubmissionState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    actor_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisation"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    reason = models.CharField("motif", max_length=30, choices=RefusalReason.choices, blank=True)
+    note = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état de candidature"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display() or '–'} → {self.get_to_state_display()}"
+
+
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees all; a company its hires; a prescriber its candidates' placements."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(position__company=organisation)
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            return self.filter(submission__candidate__prescriber=organisation)
+        return self.none()
+
+    def for_display(self):
+        return self.select_related(
+            "submission__candidate", "position__job_title", "position__company", "position__contract"
+        )
+
+    def holding_an_opening(self):
+        """Placements that take one of the position's openings (a refused one frees it)."""
+        return self.exclude(state=PlacementState.REFUSED)
+
+
+class Placement(models.Model):
+    """A hire (*mise à l'emploi*), counted for the clause once the facilitator validates it."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, related_name="placement", verbose_name="candidature"
+    )
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="placements", verbose_name="offre")
+    contract_type = models.CharField("type de contrat", max_length=30, choices=ContractType.choices)
+    hired_on = models.DateField("date d'embauche")
+    start_date = models.DateField("date de début du contrat")
+    planned_end_date = models.DateField("date de fin prévue", null=True, blank=True)
+    weekly_hours = models.DecimalField(
+        "heures hebdomadaires", max_digits=4, decimal_places=1, validators=[MinValueValidator(1), MaxValueValidator(48)]
+    )
+    state = models.CharField("état", max_length=20, choices=PlacementState.choices, default=PlacementState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_note = models.TextField("commentaire du facilitateur", blank=True)
+    hours_source = models.OneToOneField(
+        "procurement.HoursSource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placement",
+        verbose_name="source d'heures",
+    )
+    outcome = models.CharField("sortie", max_length=30, choices=PlacementOutcome.choices, blank=True)
+    outcome_recorded_at = models.DateTimeField("sortie enregistrée le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mise à l'emploi"
+        verbose_name_plural = "mises à l'emploi"
+        ordering = ["-hired_on", "-pk"]
+        indexes = [models.Index(fields=["state", "start_date"], name="placement_state_start_idx")]
+
+    def __str__(self):
+        return f"Mise à l'emploi n° {self.pk}"
+
+    @property
+    def candidate(self):
+        return self.submission.candidate
+
+    @property
+    def is_durable_exit(self):
+        return self.outcome in DURABLE_OUTCOMES
+
+    @property
+    def has_ended(self):
+        return self.planned_end_date is not None and self.planned_end_date <= datetime.date.today()
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_member(self, user, organisation):
+        """Notifications addressed to the organisation as a whole or to this member."""
+        if organisation is None:
+            return self.none()
+        return self.filter(models.Q(user=None) | models.Q(user=user), recipient=organisation)
+
+    def unread(self):
+        return self.filter(read_at=None)
+
+
+class Notification(models.Model):
+    """An in-app message to the organisation that must act next (an email goes with it)."""
+
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="notifications", verbose_name="destinataire"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name="personne destinataire",
+    )
+    text = models.CharField("message", max_length=500)
+    link = models.CharField("lien", max_length=300, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,305 @@
+"""Marketplace workflows: each step that checks rules and writes rows is one function here, called
+by pages and API alike. Refusals raise a French ``ValidationError`` (or ``PermissionDenied``) and
+write nothing."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import perms
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
+from marketplace import workflows
+from marketplace.enums import ContractType, PlacementState, PositionState, RefusalReason, SubmissionState
+from marketplace.models import (
+    EligibilityCheck,
+    Placement,
+    Position,
+    Submission,
+    SubmissionTransition,
+    criteria_make_eligible,
+)
+from marketplace.notifications import notify
+from procurement.enums import ContractState, Modality
+from procurement.models import Contract, HoursSource
+from reference.models import Skill
+
+# Contracts on which a company may post positions: awarded to it and not over.
+POSTING_CONTRACT_STATES = (ContractState.AWARDED, ContractState.IN_PROGRESS)
+
+# Position states a company may set by hand ("filled" follows from hires).
+POSITION_MOVES = {
+    PositionState.DRAFT: {PositionState.OPEN, PositionState.CLOSED},
+    PositionState.OPEN: {PositionState.CLOSED},
+    PositionState.FILLED: {PositionState.CLOSED},
+    PositionState.CLOSED: {PositionState.OPEN},
+}
+
+# The hours modality a placement's contract type falls under; anything else is a direct hire.
+MODALITY_BY_CONTRACT_TYPE = {ContractType.TEMPORARY: Modality.ETTI}
+
+
+def contracts_open_to(company):
+    """Contracts awarded to ``company`` on which it may post positions."""
+    return Contract.objects.filter(awards__company=company, state__in=POSTING_CONTRACT_STATES).distinct()
+
+
+def check_can_post_on(*, contract, company):
+    if not contracts_open_to(company).filter(pk=contract.pk).exists():
+        raise ValidationError(
+            {"contract": "Vous ne pouvez publier une offre que sur un marché attribué à votre entreprise et en cours."}
+        )
+
+
+def save_position(*, position, actor, organisation):
+    """Creates or updates a company's position after checking the contract is one of its own."""
+    if not perms.can(organisation, "position.manage"):
+        raise PermissionDenied("Seule une entreprise attributaire publie des offres.")
+    if position.pk is None:
+        position.company = organisation
+        position.created_by = actor
+    elif position.company_id != organisation.pk:
+        raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
+    check_can_post_on(contract=position.contract, company=organisation)
+    position.save()
+    return position
+
+
+@transaction.atomic
+def set_position_state(*, position, state, organisation):
+    position = Position.objects.select_for_update(of=("self",)).get(pk=position.pk)
+    if position.company_id != organisation.pk:
+        raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
+    if state not in POSITION_MOVES.get(position.state, set()):
+        raise ValidationError(
+            f"Une offre « {position.get_state_display()} » ne peut pas passer à « {PositionState(state).label} »."
+        )
+    if state == PositionState.OPEN and position.placements.holding_an_opening().count() >= position.openings:
+        raise ValidationError("Tous les postes de cette offre sont pourvus : augmentez le nombre de postes d'abord.")
+    position.state = state
+    position.save(update_fields=["state"])
+    return position
+
+
+def prefill_skills(candidate):
+    """Gives a candidate without skills those of the ROME occupations of the jobs they seek."""
+    if candidate.skills.exists():
+        return
+    skills = Skill.objects.filter(occupations__job_titles__in=candidate.job_titles.all()).distinct()
+    candidate.skills.set(skills)
+
+
+@transaction.atomic
+def record_eligibility_check(*, candidate, criteria, actor, organisation, note=""):
+    """The facilitator records the criteria it verified, each with its proof; valid for
+    ``ELIGIBILITY_VALIDITY_DAYS``."""
+    if not perms.can(organisation, "eligibility.check"):
+        raise PermissionDenied("Seul le facilitateur vérifie l'éligibilité.")
+    if not criteria:
+        raise ValidationError({"criteria": "Indiquez au moins un critère vérifié, avec son justificatif."})
+    now = timezone.now()
+    return EligibilityCheck.objects.create(
+        candidate=candidate,
+        criteria=criteria,
+        is_eligible=criteria_make_eligible(item["criterion"] for item in criteria),
+        note=note,
+        checked_by=actor,
+        checked_by_organisation=organisation,
+        checked_at=now,
+        valid_until=timezone.localdate(now) + datetime.timedelta(days=settings.ELIGIBILITY_VALIDITY_DAYS),
+    )
+
+
+def _log(submission, *, source, target, actor, organisation, reason="", note="", at=None):
+    SubmissionTransition.objects.create(
+        submission=submission,
+        from_state=source,
+        to_state=target,
+        actor=actor,
+        actor_organisation=organisation,
+        reason=reason,
+        note=note,
+        at=at or timezone.now(),
+    )
+
+
+def _submission_link(submission):
+    return reverse("marketplace:submission_detail", args=[submission.pk])
+
+
+def _notify_next_party(submission, target, reason_label=""):
+    """The organisation that must act next hears of it (see ``workflows.NEXT_PARTY``)."""
+    kind = workflows.NEXT_PARTY[target]
+    position = submission.position
+    if kind == OrganisationKind.FACILITATOR:
+        recipients = Organisation.objects.of_kind(OrganisationKind.FACILITATOR)
+    elif kind == OrganisationKind.COMPANY:
+        recipients = [position.company]
+    else:
+        recipients = [submission.candidate.prescriber]
+    label = SubmissionState(target).label.lower()
+    text = f"Candidature n° {submission.pk} ({position.job_title.label}) : {label}"
+    if reason_label:
+        text += f" – motif : {reason_label}"
+    notify(organisations=recipients, text=text + ".", link=_submission_link(submission))
+
+
+@transaction.atomic
+def submit_candidate(*, candidate, position, actor, organisation, note=""):
+    """A prescriber proposes one of its consenting candidates for an open position."""
+    if not perms.can(organisation, "submission.create") or candidate.prescriber_id != organisation.pk:
+        raise PermissionDenied("Seul le prescripteur du candidat peut le positionner.")
+    if not candidate.has_consent:
+        raise ValidationError("Ce candidat n'a pas donné son consentement : il ne peut pas être positionné.")
+    if position.state != PositionState.OPEN:
+        raise ValidationError("Cette offre n'est pas ouverte aux candidatures.")
+    if Submission.objects.filter(candidate=candidate, position=position).exists():
+        raise ValidationError("Ce candidat est déjà positionné sur cette offre.")
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                candidate=candidate, position=position, note=note, submitted_by=actor
+            )
+    except IntegrityError as exc:  # a concurrent submission of the same pair won the race
+        raise ValidationError("Ce candidat est déjà positionné sur cette offre.") from exc
+    _log(submission, source="", target=SubmissionState.SUBMITTED, actor=actor, organisation=organisation, note=note)
+    _notify_next_party(submission, SubmissionState.SUBMITTED)
+    return submission
+
+
+@transaction.atomic
+def transition_submission(*, submission, target, actor, organisation, reason="", note="", hire=None):
+    """Moves a submission along the workflow (see ``marketplace.workflows``) and logs it. Moving to
+    "hired" needs ``hire`` (contract type, start date, planned end date, weekly hours; defaults from
+    the position) and creates the placement waiting for the facilitator's validation."""
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+    source = submission.state
+    workflows.check_transition(source=source, target=target, organisation=organisation)
+    if organisation.kind == OrganisationKind.COMPANY and submission.position.company_id != organisation.pk:
+        raise PermissionDenied("Cette candidature ne concerne pas une offre de votre entreprise.")
+    if organisation.kind == OrganisationKind.PRESCRIBER and submission.candidate.prescriber_id != organisation.pk:
+        raise PermissionDenied("Ce candidat n'est pas suivi par votre organisation.")
+    if target in workflows.REASON_REQUIRED and reason not in RefusalReason.values:
+        raise ValidationError({"reason": "Choisissez le motif du refus dans la liste."})
+    if reason and reason not in RefusalReason.values:
+        raise ValidationError({"reason": "Ce motif n'existe pas."})
+    now = timezone.now()
+    if target == SubmissionState.HIRED:
+        _hire(submission, hire or {}, hired_on=timezone.localdate(now))
+    submission.state = target
+    submission.state_changed_at = now
+    if target == SubmissionState.SENT_TO_COMPANY:
+        submission.reached_company_at = now
+    if target == SubmissionState.REFUSED:
+        submission.refusal_reason = reason
+    submission.save(update_fields=["state", "state_changed_at", "reached_company_at", "refusal_reason"])
+    _log(submission, source=source, target=target, actor=actor, organisation=organisation, reason=reason, note=note)
+    _notify_next_party(submission, target, RefusalReason(reason).label if reason else "")
+    return submission
+
+
+def _hire(submission, data, *, hired_on):
+    """Creates the placement. The position is locked so that two concurrent hires never exceed its openings."""
+    position = Position.objects.select_for_update(of=("self",)).get(pk=submission.position_id)
+    if position.state != PositionState.OPEN:
+        raise ValidationError("Cette offre n'est plus ouverte : impossible d'embaucher sur ce poste.")
+    taken = position.placements.holding_an_opening().count()
+    if taken >= position.openings:
+        raise ValidationError("Tous les postes de cette offre sont déjà pourvus.")
+    placement = Placement(
+        submission=submission,
+        position=position,
+        contract_type=data.get("contract_type") or position.contract_type,
+        hired_on=hired_on,
+        start_date=data.get("start_date") or max(position.start_date, hired_on),
+        planned_end_date=data.get("planned_end_date"),
+        weekly_hours=data.get("weekly_hours") or position.weekly_hours,
+    )
+    if placement.planned_end_date and placement.planned_end_date < placement.start_date:
+        raise ValidationError({"planned_end_date": "La date de fin prévue précède la date de début."})
+    if placement.contract_type != ContractType.CDI and not placement.planned_end_date:
+        raise ValidationError({"planned_end_date": "Indiquez la date de fin prévue de ce contrat à durée limitée."})
+    placement.full_clean(exclude=["submission", "position"])
+    placement.save()
+    if taken + 1 >= position.openings:
+        position.state = PositionState.FILLED
+        position.save(update_fields=["state"])
+    return placement
+
+
+def _lock_pending_placement(placement, organisation):
+    if not perms.can(organisation, "placement.validate"):
+        raise PermissionDenied("Seul le facilitateur valide les mises à l'emploi.")
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("position").get(pk=placement.pk)
+    if placement.state != PlacementState.PENDING:
+        raise ValidationError(f"Cette mise à l'emploi est déjà « {placement.get_state_display()} ».")
+    return placement
+
+
+def _notify_company(placement, text):
+    notify(
+        organisations=[placement.position.company],
+        text=text,
+        link=reverse("marketplace:placement_detail", args=[placement.pk]),
+    )
+
+
+@transaction.atomic
+def validate_placement(*, placement, actor, organisation, note=""):
+    """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
+    date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
+    placement = _lock_pending_placement(placement, organisation)
+    candidate_id = placement.submission.candidate_id
+    if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
+        raise ValidationError(
+            f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
+            "la mise à l'emploi ne peut pas être validée."
+        )
+    position = placement.position
+    placement.hours_source = HoursSource.objects.create(
+        contract_id=position.contract_id,
+        company_id=position.company_id,
+        modality=MODALITY_BY_CONTRACT_TYPE.get(placement.contract_type, Modality.DIRECT_HIRE),
+        label=f"Mise à l'emploi n° {placement.pk} – {position.job_title.label} "
+        f"({placement.get_contract_type_display()})",
+    )
+    placement.state = PlacementState.VALIDATED
+    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
+    placement.save(update_fields=["hours_source", "state", "decided_by", "decided_at", "decision_note"])
+    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} validée : déclarez ses heures chaque mois.")
+    return placement
+
+
+@transaction.atomic
+def refuse_placement(*, placement, actor, organisation, note):
+    """The facilitator refuses a hire (e.g. not eligible): the opening is free again."""
+    if not note.strip():
+        raise ValidationError({"note": "Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."})
+    placement = _lock_pending_placement(placement, organisation)
+    placement.state = PlacementState.REFUSED
+    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
+    placement.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    position = Position.objects.select_for_update(of=("self",)).get(pk=placement.position_id)
+    if position.state == PositionState.FILLED:
+        position.state = PositionState.OPEN
+        position.save(update_fields=["state"])
+    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} refusée par le facilitateur : {note}")
+    return placement
+
+
+@transaction.atomic
+def record_outcome(*, placement, outcome, organisation):
+    """The facilitator records where the person stands at the end of the placement (reports)."""
+    if not perms.can(organisation, "placement.validate"):
+        raise PermissionDenied("Seul le facilitateur enregistre la sortie d'une mise à l'emploi.")
+    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    if placement.state != PlacementState.VALIDATED:
+        raise ValidationError("Seule une mise à l'emploi validée a une sortie.")
+    placement.outcome = outcome
+    placement.outcome_recorded_at = timezone.now()
+    placement.save(update_fields=["outcome", "outcome_recorded_at"])
+    return placement
