@@ -32,6 +32,8 @@ RULES = {
     # The facilitator alone validates what public money is counted on.
     "eligibility.check": {Kind.FACILITATOR},
     "placement.validate": {Kind.FACILITATOR},
+    # Submissions stuck at a stage and placements' outcomes to record.
+    "follow_up.read": {Kind.FACILITATOR},
     "hours.validate": {Kind.FACILITATOR},
     "reports.all": {Kind.FACILITATOR},
     "audit.read": {Kind.FACILITATOR},
