@@ -1,3 +1,27 @@
+from django.urls import path
+
+from procurement import views
+
 app_name = "procurement"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.contract_list, name="contract_list"),
+    path("nouveau/", views.contract_create, name="contract_create"),
+    path("<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("<int:pk>/modifier/", views.contract_edit, name="contract_edit"),
+    path("<int:pk>/transition/", views.contract_transition, name="contract_transition"),
+    path("<int:pk>/attribuer/", views.contract_award, name="contract_award"),
+    path("<int:pk>/graphique.svg", views.contract_chart, name="contract_chart"),
+    path("<int:pk>/avancement.xlsx", views.contract_export, name="contract_export"),
+    path("<int:pk>/commandes-siae/nouvelle/", views.siae_order_create, name="siae_order_create"),
+    path("import-decp/", views.decp_import, name="decp_import"),
+    path("valeurs-de-reference/", views.clause_settings, name="clause_settings"),
+    path("siae/", views.siae_directory, name="siae_directory"),
+    path("siae/ma-fiche/", views.siae_profile_edit, name="siae_profile_edit"),
+    path("heures/", views.statement_list, name="statement_list"),
+    path("heures/declarer/<int:source_pk>/", views.declare_hours, name="declare_hours"),
+    path("heures/<int:pk>/valider/", views.statement_validate, name="statement_validate"),
+    path("heures/<int:pk>/refuser/", views.statement_reject, name="statement_reject"),
+    path("rapports/", views.report_dashboard, name="report_dashboard"),
+    path("rapports/annuel/<int:year>.xlsx", views.annual_report, name="annual_report"),
+]

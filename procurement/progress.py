@@ -1,0 +1,151 @@
+"""How far a contract is in delivering its insertion hours: a fixed number of grouped SQL queries
+whatever the number of statements, and the chart drawn server-side (pages and exports share it)."""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from procurement.enums import SIAE_MODALITIES, Modality, ProgressStatus, StatementState
+from procurement.models import ClauseSettings, HoursStatement, SiaeOrder
+
+ZERO = Decimal("0")
+
+
+def months_between(start, end):
+    """Whole months from ``start``'s month to ``end``'s month (0 when end is not after start)."""
+    return max(0, (end.year - start.year) * 12 + end.month - start.month)
+
+
+@dataclass
+class Progress:
+    contract: object
+    due: int
+    fte_divisor: int
+    declared: Decimal = ZERO
+    validated: Decimal = ZERO
+    pending: Decimal = ZERO
+    siae_hours: Decimal = ZERO
+    siae_turnover: Decimal = ZERO
+    # modality -> {"declared": h, "validated": h}
+    by_modality: dict = field(default_factory=dict)
+    # month (date) -> {"declared": h, "validated": h}
+    by_month: dict = field(default_factory=dict)
+    projected: Decimal = ZERO
+    status: str = ProgressStatus.NOT_STARTED
+
+    @property
+    def remaining(self):
+        return max(ZERO, self.due - self.validated)
+
+    @property
+    def rate(self):
+        """Share of the due hours validated, in percent."""
+        return round(self.validated * 100 / self.due, 1) if self.due else None
+
+    @property
+    def siae_share(self):
+        return round(self.siae_hours * 100 / self.validated, 1) if self.validated else None
+
+    @property
+    def fte(self):
+        return round(self.validated / self.fte_divisor, 2)
+
+    def get_status_display(self):
+        return ProgressStatus(self.status).label
+
+    def modality_rows(self):
+        labels = dict(Modality.choices)
+        return [(labels[m], v["declared"], v["validated"]) for m, v in sorted(self.by_modality.items())]
+
+    def month_rows(self):
+        """(month, declared, validated, cumulative validated), oldest first."""
+        cumulative, rows = ZERO, []
+        for month in sorted(self.by_month):
+            values = self.by_month[month]
+            cumulative += values["validated"]
+            rows.append((month, values["declared"], values["validated"], cumulative))
+        return rows
+
+
+def contract_progress(contract, *, today=None):
+    """Hours due, declared (pending or validated), validated by modality and month; SIAE share and
+    turnover; projection to the end date at the pace so far. Three queries."""
+    today = today or timezone.localdate()
+    progress = Progress(contract=contract, due=contract.clause_hours, fte_divisor=ClauseSettings.current().fte_divisor)
+    grouped = (
+        HoursStatement.objects.filter(source__contract=contract)
+        .counted()
+        .values_list("modality", "month", "state")
+        .annotate(total=Sum("hours"))
+        .order_by()
+    )
+    for modality, month, state, total in grouped:
+        progress.declared += total
+        by_modality = progress.by_modality.setdefault(modality, {"declared": ZERO, "validated": ZERO})
+        by_month = progress.by_month.setdefault(month, {"declared": ZERO, "validated": ZERO})
+        by_modality["declared"] += total
+        by_month["declared"] += total
+        if state == StatementState.VALIDATED:
+            progress.validated += total
+            by_modality["validated"] += total
+            by_month["validated"] += total
+            if modality in SIAE_MODALITIES:
+                progress.siae_hours += total
+        else:
+            progress.pending += total
+    progress.siae_turnover = (
+        SiaeOrder.objects.filter(contract=contract).aggregate(total=Sum("amount_excl_vat"))["total"] or ZERO
+    )
+    _project(progress, today)
+    return progress
+
+
+def _project(progress, today):
+    """Projection at the pace observed since the first month with validated hours."""
+    validated_months = [m for m, v in progress.by_month.items() if v["validated"]]
+    if progress.due and progress.validated >= progress.due:
+        progress.projected, progress.status = progress.validated, ProgressStatus.DONE
+        return
+    if not validated_months:
+        progress.projected, progress.status = ZERO, ProgressStatus.NOT_STARTED
+        return
+    start = min(validated_months)
+    elapsed = months_between(start, today) or 1
+    pace = progress.validated / elapsed
+    end = progress.contract.ends_on
+    remaining = months_between(today, end) if end else 0
+    progress.projected = (progress.validated + pace * remaining).quantize(Decimal("1"))
+    progress.status = ProgressStatus.ON_TRACK if progress.projected >= progress.due else ProgressStatus.LATE
+
+
+def chart(progress, *, fmt="svg"):
+    """Cumulative validated hours against the target line, as SVG or PNG bytes (matplotlib, Agg)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 3.6), dpi=100)
+    axes = figure.subplots()
+    rows = progress.month_rows()
+    if rows:
+        axes.step([r[0] for r in rows], [float(r[3]) for r in rows], where="post", label="Heures validées cumulées")
+    contract = progress.contract
+    start = contract.notified_on or (rows[0][0] if rows else None)
+    end = contract.ends_on or (rows[-1][0] if rows else None)
+    if start and end:
+        axes.plot([start, end], [0, progress.due], linestyle="--", color="#c9191e", label="Objectif")
+    else:
+        axes.axhline(progress.due, linestyle="--", color="#c9191e", label="Objectif")
+    axes.set_ylabel("heures")
+    axes.set_title(f"{contract.reference} : heures d'insertion validées")
+    axes.legend(loc="upper left")
+    axes.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt)
+    return buffer.getvalue()

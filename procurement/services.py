@@ -1,0 +1,328 @@
+"""Workflows of procurement: sizing a clause, moving a contract through its states, awarding it,
+recording SIAE orders and keeping the hours ledger. Views, API and commands only call these."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import perms
+from accounts.enums import OrganisationKind, SiaeKind
+from accounts.models import Organisation
+from procurement import workflows
+from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
+from procurement.models import (
+    Award,
+    ClauseSettings,
+    Contract,
+    ContractTransition,
+    HoursSource,
+    HoursStatement,
+    SectorDefaults,
+    SiaeOrder,
+    ValidatedHours,
+)
+from procurement.proofs import check_proof
+
+
+def clause_hours_from(*, amount, labour_share, insertion_rate, hourly_cost):
+    """amount × labour share × insertion rate ÷ loaded hourly cost, rounded half up to the hour."""
+    hours = Decimal(amount) * Decimal(labour_share) * Decimal(insertion_rate) / Decimal(hourly_cost)
+    return int(hours.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def size_clause(contract):
+    """Sets ``clause_hours``: typed in directly, or computed from the contract's parameters, the
+    missing ones taken from its sector's defaults and stored so the computation stays visible."""
+    if contract.hours_entered is not None:
+        contract.clause_hours = contract.hours_entered
+        return contract
+    defaults = SectorDefaults.objects.filter(sector=contract.sector).first()
+    for field in ("labour_share", "insertion_rate", "hourly_cost"):
+        if getattr(contract, field) is None:
+            if defaults is None:
+                raise ValidationError(
+                    {field: "Aucune valeur de référence pour ce secteur : saisissez-la ou saisissez les heures."}
+                )
+            setattr(contract, field, getattr(defaults, field))
+    contract.clause_hours = clause_hours_from(
+        amount=contract.amount_excl_vat,
+        labour_share=contract.labour_share,
+        insertion_rate=contract.insertion_rate,
+        hourly_cost=contract.hourly_cost,
+    )
+    return contract
+
+
+def save_contract(*, contract, actor, organisation):
+    """Creates or updates a contract (already filled by a form or serializer) with its clause sized.
+    A buyer registers contracts for itself; the facilitator for the buyer it names."""
+    if contract.pk is None:
+        if not perms.can(organisation, "contract.create"):
+            raise PermissionDenied("Votre organisation ne peut pas enregistrer de marché.")
+        if organisation.kind == OrganisationKind.BUYER:
+            contract.buyer = organisation
+        contract.created_by = actor
+        contract.state = ContractState.DRAFT
+    else:
+        current = Contract.objects.get(pk=contract.pk)
+        if not workflows.can_edit(current, organisation):
+            raise PermissionDenied("Ce marché n'est plus modifiable : seul un brouillon peut l'être.")
+    if contract.buyer_id is None or contract.buyer.kind != OrganisationKind.BUYER:
+        raise ValidationError({"buyer": "Choisissez un donneur d'ordre."})
+    size_clause(contract)
+    contract.full_clean(exclude=["created_by"])
+    contract.save()
+    return contract
+
+
+def _check_transition(contract, target, organisation):
+    transition = workflows.find(contract.state, target)
+    if transition is None:
+        labels = dict(ContractState.choices)
+        raise ValidationError(
+            {
+                "to": f"Un marché « {labels[contract.state]} » ne peut pas passer à l'état "
+                f"« {labels.get(target, target)} »."
+            }
+        )
+    if organisation is None or organisation.kind not in transition.kinds:
+        raise PermissionDenied(f"Votre organisation ne peut pas effectuer l'action « {transition.label} ».")
+    if transition.target == ContractState.CONFIRMED and not contract.clause_hours:
+        raise ValidationError({"to": "Les heures d'insertion doivent être fixées avant d'être confirmées."})
+    if transition.target == ContractState.AWARDED:
+        total = sum(award.hours_share for award in contract.awards.all())
+        if not contract.awards.exists():
+            raise ValidationError({"to": "Attribuez d'abord le marché à au moins une entreprise."})
+        if total != contract.clause_hours:
+            raise ValidationError({"to": "La répartition des heures ne correspond pas aux heures d'insertion."})
+    return transition
+
+
+def _log(contract, from_state, actor, organisation, note):
+    ContractTransition.objects.create(
+        contract=contract,
+        from_state=from_state,
+        to_state=contract.state,
+        actor=actor,
+        organisation=organisation,
+        note=note,
+    )
+
+
+@transaction.atomic
+def transition_contract(*, contract, to, actor, organisation, note=""):
+    """Moves the contract to state ``to`` when the table allows it for this organisation, and logs it.
+    A refused transition raises (ValidationError or PermissionDenied) and changes nothing."""
+    contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
+    _check_transition(contract, to, organisation)
+    from_state = contract.state
+    contract.state = to
+    contract.save(update_fields=["state"])
+    _log(contract, from_state, actor, organisation, note)
+    return contract
+
+
+@transaction.atomic
+def award_contract(*, contract, awards, actor, organisation, note=""):
+    """Awards a confirmed contract to companies named by SIRET (one holder, any co-contractors), with
+    the clause hours split between them, then moves it to « attribué ».
+
+    ``awards``: list of dicts with ``siret``, ``role`` and ``hours_share``. Every bad row is reported."""
+    contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
+    transition = workflows.find(contract.state, ContractState.AWARDED)
+    if transition is None:
+        raise ValidationError({"awards": "Seul un marché dont les heures sont confirmées peut être attribué."})
+    if organisation is None or organisation.kind not in transition.kinds:
+        raise PermissionDenied("Votre organisation ne peut pas attribuer ce marché.")
+    companies = Organisation.objects.of_kind(OrganisationKind.COMPANY).in_bulk(
+        [row["siret"] for row in awards], field_name="siret"
+    )
+    errors, seen = [], set()
+    for index, row in enumerate(awards, start=1):
+        company = companies.get(row["siret"])
+        if company is None:
+            errors.append(f"Ligne {index} : aucune entreprise inscrite n'a le SIRET {row['siret']}.")
+        elif company.pk in seen:
+            errors.append(f"Ligne {index} : l'entreprise {company.name} figure deux fois.")
+        else:
+            seen.add(company.pk)
+    if not awards:
+        errors.append("Indiquez au moins une entreprise titulaire.")
+    elif sum(1 for row in awards if row["role"] == AwardRole.HOLDER) != 1:
+        errors.append("Indiquez exactement une entreprise titulaire ; les autres sont co-traitantes.")
+    total = sum(row["hours_share"] for row in awards)
+    if total != contract.clause_hours:
+        errors.append(
+            f"La répartition totalise {total} h alors que le marché compte {contract.clause_hours} h d'insertion."
+        )
+    if errors:
+        raise ValidationError({"awards": errors})
+    contract.awards.all().delete()
+    Award.objects.bulk_create(
+        Award(contract=contract, company=companies[row["siret"]], role=row["role"], hours_share=row["hours_share"])
+        for row in awards
+    )
+    from_state = contract.state
+    contract.state = ContractState.AWARDED
+    contract.save(update_fields=["state"])
+    _log(contract, from_state, actor, organisation, note)
+    return contract
+
+
+def order_modality(kind, siae):
+    """Staff provision counts as ETTI or AI/GEIQ hours; sub- and co-contracting as SIAE subcontracting."""
+    if kind != OrderKind.STAFF_PROVISION:
+        return Modality.SIAE_SUBCONTRACTING
+    return Modality.ETTI if siae.siae_kind in (SiaeKind.ETTI, SiaeKind.EITI) else Modality.AI_GEIQ
+
+
+def hours_from_amount(amount):
+    """An order's amount converted to hours at the reference SIAE hourly cost (domain rule)."""
+    cost = ClauseSettings.current().siae_hourly_cost
+    return int((Decimal(amount) / cost).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+@transaction.atomic
+def create_siae_order(*, contract, siae, kind, amount_excl_vat, starts_on, ends_on, hours=None, actor, organisation):
+    """A company awarded the contract records its order to an SIAE; the order gets its own hours source."""
+    if not perms.can(organisation, "siae_order.manage"):
+        raise PermissionDenied("Seule une entreprise attributaire enregistre ses commandes aux SIAE.")
+    errors = {}
+    if not contract.awards.filter(company=organisation).exists():
+        errors["contract"] = "Votre entreprise n'est pas attributaire de ce marché."
+    elif contract.state not in workflows.EXECUTION_STATES:
+        errors["contract"] = "Le marché doit être attribué ou en cours d'exécution."
+    if siae.kind != OrganisationKind.SIAE:
+        errors["siae"] = "Choisissez une structure d'insertion (SIAE)."
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = "La fin de la commande doit suivre son début."
+    if errors:
+        raise ValidationError(errors)
+    if hours is None:
+        hours = hours_from_amount(amount_excl_vat)
+    modality = order_modality(kind, siae)
+    source = HoursSource.objects.create(
+        contract=contract,
+        company=organisation,
+        modality=modality,
+        label=f"{OrderKind(kind).label} – {siae.name}",
+    )
+    return SiaeOrder.objects.create(
+        contract=contract,
+        company=organisation,
+        siae=siae,
+        kind=kind,
+        amount_excl_vat=amount_excl_vat,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        hours=hours,
+        source=source,
+        created_by=actor,
+    )
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisation, adjusts=None):
+    """The company owning ``source`` (an SIAE order, a validated placement...) declares the hours of one
+    month with a proof. A month already validated can only be corrected by an adjusting statement."""
+    if organisation is None or source.company_id != organisation.pk or not perms.can(organisation, "hours.declare"):
+        raise PermissionDenied("Seule l'entreprise concernée déclare ces heures.")
+    # One declaration at a time per source: the checks below read what the others write.
+    source = HoursSource.objects.select_for_update(of=("self",)).select_related("contract").get(pk=source.pk)
+    month = first_of_month(month)
+    errors = {}
+    if source.contract.state not in workflows.EXECUTION_STATES:
+        errors["source"] = "Le marché n'est pas en cours d'exécution : aucune heure ne peut être déclarée."
+    if month > first_of_month(timezone.localdate()):
+        errors["month"] = "On ne déclare pas les heures d'un mois à venir."
+    try:
+        check_proof(proof)
+    except ValidationError as exc:
+        errors["proof"] = exc.messages
+    if not proof_kind:
+        errors["proof_kind"] = "Précisez le type de justificatif."
+    same_month = source.statements.filter(month=month)
+    if adjusts is None:
+        if hours is None or hours <= 0:
+            errors["hours"] = "Le nombre d'heures doit être positif."
+        elif same_month.filter(state=StatementState.VALIDATED).exists():
+            errors["month"] = "Les heures de ce mois sont déjà validées : déclarez une correction."
+        elif same_month.filter(state=StatementState.DECLARED, adjusts=None).exists():
+            errors["month"] = "Une déclaration pour ce mois attend déjà la validation du facilitateur."
+    else:
+        if adjusts.source_id != source.pk or adjusts.month != month or adjusts.state != StatementState.VALIDATED:
+            errors["adjusts"] = "Une correction porte sur un relevé validé de la même source et du même mois."
+        if hours is None or hours == 0:
+            errors["hours"] = "Une correction ajoute ou retire des heures : indiquez un nombre non nul."
+    if errors:
+        raise ValidationError(errors)
+    return HoursStatement.objects.create(
+        source=source,
+        month=month,
+        hours=hours,
+        modality=source.modality,
+        proof=proof,
+        proof_kind=proof_kind,
+        adjusts=adjusts,
+        declared_by=actor,
+    )
+
+
+def _lock_pending(statement, organisation, action):
+    if not perms.can(organisation, action):
+        raise PermissionDenied("Seul le facilitateur valide ou refuse les heures déclarées.")
+    statement = HoursStatement.objects.select_for_update(of=("self",)).select_related("source").get(pk=statement.pk)
+    if statement.state != StatementState.DECLARED:
+        raise ValidationError({"state": "Ce relevé a déjà été traité : il ne peut plus changer."})
+    return statement
+
+
+def add_validated_hours(*, contract_id, company_id, modality, month, hours):
+    """Adds hours to the running total that reports read (call inside the validating transaction)."""
+    total, _ = ValidatedHours.objects.select_for_update().get_or_create(
+        contract_id=contract_id, company_id=company_id, modality=modality, month=month
+    )
+    ValidatedHours.objects.filter(pk=total.pk).update(hours=F("hours") + hours)
+
+
+@transaction.atomic
+def validate_statement(*, statement, actor, organisation):
+    """The facilitator counts the hours: the statement becomes immutable and joins the totals."""
+    statement = _lock_pending(statement, organisation, "hours.validate")
+    statement.state = StatementState.VALIDATED
+    statement.decided_by = actor
+    statement.decided_at = timezone.now()
+    try:
+        with transaction.atomic():
+            statement.save(update_fields=["state", "decided_by", "decided_at"])
+    except IntegrityError as exc:
+        raise ValidationError({"state": "Des heures sont déjà validées pour cette source et ce mois."}) from exc
+    add_validated_hours(
+        contract_id=statement.source.contract_id,
+        company_id=statement.source.company_id,
+        modality=statement.modality,
+        month=statement.month,
+        hours=statement.hours,
+    )
+    return statement
+
+
+@transaction.atomic
+def reject_statement(*, statement, actor, organisation, reason):
+    """The facilitator refuses the hours, saying why; the company may declare the month again."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Indiquez le motif du refus."})
+    statement = _lock_pending(statement, organisation, "hours.validate")
+    statement.state = StatementState.REJECTED
+    statement.reason = reason.strip()
+    statement.decided_by = actor
+    statement.decided_at = timezone.now()
+    statement.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    return statement

@@ -1,0 +1,410 @@
+"""Procurement pages. Each view loads objects through ``visible_to`` (outsiders get 404), checks the
+role through ``accounts.perms`` (403) and calls a service."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.enums import OrganisationKind
+from accounts.perms import can, organisation_required
+from procurement import decp, exports, progress, reports, services, workflows
+from procurement.enums import ContractState, Sector, StatementState
+from procurement.forms import (
+    AwardFormSet,
+    ClauseSettingsForm,
+    ContractForm,
+    DeclareHoursForm,
+    DecpUploadForm,
+    RejectForm,
+    SectorDefaultsFormSet,
+    SiaeFilter,
+    SiaeOrderForm,
+    SiaeProfileForm,
+    TransitionForm,
+)
+from procurement.models import (
+    ClauseSettings,
+    Contract,
+    HoursSource,
+    HoursStatement,
+    SectorDefaults,
+    SiaeProfile,
+)
+
+PAGE_SIZE = 25
+
+
+def _add_errors(form, exc):
+    """Puts a service's ValidationError on the form, on the fields it names when the form has them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _contract(request, pk):
+    return get_object_or_404(Contract.objects.visible_to(request.organisation).select_related("buyer"), pk=pk)
+
+
+@organisation_required()
+def contract_list(request):
+    contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at")
+    state, sector = request.GET.get("state"), request.GET.get("sector")
+    if state in ContractState.values:
+        contracts = contracts.filter(state=state)
+    if sector in Sector.values:
+        contracts = contracts.filter(sector=sector)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "states": ContractState.choices,
+        "sectors": Sector.choices,
+        "state": state,
+        "sector": sector,
+        "can_create": can(request.organisation, "contract.create"),
+    }
+    return render(request, "procurement/contract_list.html", context)
+
+
+def _save_contract_form(request, form, contract=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.save_contract(
+                contract=form.instance, actor=request.user, organisation=request.organisation
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Marché enregistré : {contract.clause_hours} heures d'insertion.")
+            return redirect("procurement:contract_detail", pk=contract.pk)
+    return render(request, "procurement/contract_form.html", {"form": form, "contract": contract})
+
+
+@organisation_required("contract.create")
+def contract_create(request):
+    form = ContractForm(request.POST or None, organisation=request.organisation)
+    return _save_contract_form(request, form)
+
+
+@organisation_required()
+def contract_edit(request, pk):
+    contract = _contract(request, pk)
+    if not workflows.can_edit(contract, request.organisation):
+        raise PermissionDenied("Ce marché n'est plus modifiable : seul un brouillon peut l'être.")
+    form = ContractForm(request.POST or None, instance=contract, organisation=request.organisation)
+    return _save_contract_form(request, form, contract)
+
+
+@organisation_required()
+def contract_detail(request, pk):
+    contract = _contract(request, pk)
+    organisation = request.organisation
+    sources = (
+        contract.hours_sources.select_related("company", "siae_order__siae")
+        .order_by("company__name", "label")
+        .prefetch_related(Prefetch("statements", HoursStatement.objects.order_by("-month", "-pk")))
+    )
+    if not (can(organisation, "hours.validate") or organisation.pk == contract.buyer_id):
+        sources = sources.filter(company=organisation)
+    context = {
+        "contract": contract,
+        "progress": progress.contract_progress(contract),
+        "transitions": contract.transitions.select_related("actor", "organisation"),
+        "available": workflows.available(contract, organisation),
+        "can_edit": workflows.can_edit(contract, organisation),
+        "can_award": workflows.find(contract.state, ContractState.AWARDED) is not None
+        and can(organisation, "contract.create"),
+        "awards": contract.awards.select_related("company").order_by("role", "company__name"),
+        "orders": contract.siae_orders.select_related("siae", "company").order_by("-created_at"),
+        "sources": sources[:100],
+        "can_order": can(organisation, "siae_order.manage")
+        and contract.state in workflows.EXECUTION_STATES
+        and any(a.company_id == organisation.pk for a in contract.awards.all()),
+        "is_owner_company": can(organisation, "hours.declare"),
+    }
+    return render(request, "procurement/contract_detail.html", context)
+
+
+@require_POST
+@organisation_required()
+def contract_transition(request, pk):
+    contract = _contract(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_contract(
+                contract=contract,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                organisation=request.organisation,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "L'état du marché a changé.")
+    return redirect("procurement:contract_detail", pk=contract.pk)
+
+
+@organisation_required("contract.create")
+def contract_award(request, pk):
+    contract = _contract(request, pk)
+    formset = AwardFormSet(request.POST or None)
+    if request.method == "POST" and formset.is_valid():
+        rows = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.award_contract(
+                contract=contract, awards=rows, actor=request.user, organisation=request.organisation
+            )
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, "Le marché est attribué.")
+            return redirect("procurement:contract_detail", pk=contract.pk)
+    return render(request, "procurement/contract_award.html", {"contract": contract, "formset": formset})
+
+
+@organisation_required()
+def contract_chart(request, pk):
+    contract = _contract(request, pk)
+    svg = progress.chart(progress.contract_progress(contract), fmt="svg")
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def progress_tables(state):
+    """The contract's progress as exportable tables."""
+    return [
+        exports.Table(
+            "modalites",
+            "Par modalité",
+            ["Modalité", "Heures déclarées", "Heures validées"],
+            [list(row) for row in state.modality_rows()],
+        ),
+        exports.Table(
+            "mois",
+            "Par mois",
+            ["Mois", "Heures déclarées", "Heures validées", "Heures validées cumulées"],
+            [[m.strftime("%m/%Y"), d, v, c] for m, d, v, c in state.month_rows()],
+        ),
+    ]
+
+
+@organisation_required()
+def contract_export(request, pk):
+    contract = _contract(request, pk)
+    state = progress.contract_progress(contract)
+    content = exports.to_xlsx(progress_tables(state), images=[("Graphique", progress.chart(state, fmt="png"))])
+    return _download(content, f"avancement-{contract.pk}.xlsx")
+
+
+def _download(content, filename):
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[filename.rsplit(".", 1)[1]])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@organisation_required("contract.import_decp")
+def decp_import(request):
+    form = DecpUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = decp.import_decp(
+                raw=form.cleaned_data["file"].read(),
+                actor=request.user,
+                organisation=request.organisation,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.info(request, report.summary)
+    return render(request, "procurement/decp_import.html", {"form": form, "report": report})
+
+
+@organisation_required("clause_settings.edit")
+def clause_settings(request):
+    formset = SectorDefaultsFormSet(request.POST or None, queryset=SectorDefaults.objects.all(), prefix="sectors")
+    settings_form = ClauseSettingsForm(request.POST or None, instance=ClauseSettings.current(), prefix="settings")
+    if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
+        formset.save()
+        settings_form.save()
+        messages.success(request, "Les valeurs de référence sont enregistrées.")
+        return redirect("procurement:clause_settings")
+    return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
+
+
+@organisation_required("siae_directory.read")
+def siae_directory(request):
+    profiles = SiaeFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
+    page = Paginator(profiles.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procurement/siae_directory.html", {"filter": profiles, "page": page})
+
+
+@organisation_required()
+def siae_profile_edit(request):
+    if request.organisation.kind != OrganisationKind.SIAE:
+        raise PermissionDenied("Seule une SIAE a une fiche dans l'annuaire.")
+    profile, _ = SiaeProfile.objects.get_or_create(organisation=request.organisation)
+    form = SiaeProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Votre fiche est à jour dans l'annuaire des SIAE.")
+        return redirect("procurement:siae_directory")
+    return render(request, "procurement/siae_profile_form.html", {"form": form})
+
+
+@organisation_required("siae_order.manage")
+def siae_order_create(request, pk):
+    contract = _contract(request, pk)
+    form = SiaeOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_siae_order(
+                contract=contract, actor=request.user, organisation=request.organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "La commande à la SIAE est enregistrée.")
+            return redirect("procurement:contract_detail", pk=contract.pk)
+    return render(request, "procurement/siae_order_form.html", {"form": form, "contract": contract})
+
+
+@organisation_required()
+def statement_list(request):
+    """The facilitator's queue of statements to check; the others' statements on their contracts."""
+    statements = (
+        HoursStatement.objects.visible_to(request.organisation)
+        .select_related("source__contract", "source__company", "declared_by")
+        .order_by("month", "pk")
+    )
+    state = request.GET.get("state", StatementState.DECLARED)
+    if state in StatementState.values:
+        statements = statements.filter(state=state)
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "state": state,
+        "states": StatementState.choices,
+        "can_validate": can(request.organisation, "hours.validate"),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "procurement/statement_list.html", context)
+
+
+@organisation_required("hours.declare")
+def declare_hours(request, source_pk):
+    source = get_object_or_404(
+        HoursSource.objects.filter(company=request.organisation).select_related("contract"), pk=source_pk
+    )
+    validated = source.statements.filter(state=StatementState.VALIDATED, adjusts=None)
+    adjusts = get_object_or_404(validated, pk=request.GET["corrige"]) if "corrige" in request.GET else None
+    initial = {"month": adjusts.month.strftime("%Y-%m")} if adjusts else {}
+    form = DeclareHoursForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_hours(
+                source=source,
+                actor=request.user,
+                organisation=request.organisation,
+                adjusts=adjusts,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Les heures sont déclarées : le facilitateur va les vérifier.")
+            return redirect("procurement:contract_detail", pk=source.contract_id)
+    return render(request, "procurement/declare_hours.html", {"form": form, "source": source, "adjusts": adjusts})
+
+
+def _statement(request, pk):
+    return get_object_or_404(HoursStatement.objects.visible_to(request.organisation), pk=pk)
+
+
+@require_POST
+@organisation_required("hours.validate")
+def statement_validate(request, pk):
+    statement = _statement(request, pk)
+    try:
+        services.validate_statement(statement=statement, actor=request.user, organisation=request.organisation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{statement.hours} h validées.")
+    return redirect("procurement:statement_list")
+
+
+@require_POST
+@organisation_required("hours.validate")
+def statement_reject(request, pk):
+    statement = _statement(request, pk)
+    try:
+        services.reject_statement(
+            statement=statement,
+            actor=request.user,
+            organisation=request.organisation,
+            reason=request.POST.get("reason"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
+    return redirect("procurement:statement_list")
+
+
+@organisation_required("reports.own")
+def report_dashboard(request):
+    try:
+        period = reports.Period.from_params(request.GET)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        period = reports.Period.year(datetime.date.today().year)
+    tables = reports.tables(request.organisation, period)
+    export = request.GET.get("export")
+    if export == "xlsx":
+        return _download(exports.to_xlsx(tables), f"rapport-{period.start}-{period.end}.xlsx")
+    if export == "csv":
+        table = next((t for t in tables if t.slug == request.GET.get("table")), tables[0])
+        return _download(exports.to_csv(table), f"{table.slug}-{period.start}-{period.end}.csv")
+    context = {
+        "period": period,
+        "summary": reports.summary(request.organisation, period),
+        "tables": tables,
+        "can_annual": can(request.organisation, "reports.all"),
+    }
+    return render(request, "procurement/report_dashboard.html", context)
+
+
+@organisation_required("reports.all")
+def annual_report(request, year):
+    period = reports.Period.year(year)
+    summary = reports.summary(request.organisation, period)
+    headline = exports.Table(
+        "synthese",
+        "Synthèse",
+        ["Indicateur", "Valeur"],
+        [
+            ["Opérations", summary["operations"]],
+            ["Montant HT (€)", summary["amount_excl_vat"]],
+            ["Heures négociées", summary["hours_negotiated"]],
+            ["Heures validées", summary["hours_validated"]],
+            ["Équivalents temps plein", summary["fte"]],
+            ["Heures réalisées par des SIAE", summary["siae_hours"]],
+            ["Chiffre d'affaires apporté aux SIAE (€)", summary["siae_turnover"]],
+        ],
+    )
+    content = exports.to_xlsx([headline, *reports.tables(request.organisation, period)])
+    return _download(content, f"rapport-annuel-{year}.xlsx")
