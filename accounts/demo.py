@@ -5,6 +5,7 @@ Every demo organisation and user carries an email on ``DEMO_EMAIL_DOMAIN``: that
 found again (``organisations()``, ``reset()``), and it is obviously fictitious.
 """
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils.text import slugify
@@ -154,15 +155,19 @@ def seed(*, scale, rng, faker):
             users.append(user)
             memberships.append((user, organisation, i == 0))
     User.objects.bulk_create(users)
+    # Verified up front: demo visitors log in without an email round trip.
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+    )
     Membership.objects.bulk_create(
         Membership(user=user, organisation=organisation, is_admin=is_admin)
         for user, organisation, is_admin in memberships
     )
-    _give_staff_rights(User.objects.get(email=FACILITATOR_EMAIL))
+    give_staff_rights(User.objects.get(email=FACILITATOR_EMAIL))
     return {"organisations": len(organisation_by_key), "utilisateurs": len(users), "appartenances": len(memberships)}
 
 
-def _give_staff_rights(user):
+def give_staff_rights(user):
     """The facilitator's staff manage the project's data in the admin, not Django's own tables."""
     group = Group.objects.create(name=STAFF_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))

@@ -8,6 +8,7 @@ from accounts.models import Organisation
 class SignupForm(DsfrBaseForm):
     """Extra fields for allauth's sign-up form."""
 
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
 

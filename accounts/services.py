@@ -48,16 +48,24 @@ def invite(*, organisation, email, invited_by, request):
     return invitation
 
 
+def invitation_problem(*, invitation, user):
+    """Why ``user`` may not accept ``invitation``, in French, or None when they may."""
+    if not invitation.is_usable:
+        return "Cette invitation a expiré ou a déjà été utilisée : demandez-en une nouvelle à l'organisation."
+    if user.email.lower() != invitation.email.lower():
+        return (
+            f"Cette invitation a été envoyée à {invitation.email} : connectez-vous avec cette adresse pour l'accepter."
+        )
+    return None
+
+
 @transaction.atomic
 def accept_invitation(*, invitation, user):
     """Joins the organisation. The invitation is bound to one email, so a forwarded link is useless."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_usable:
-        raise ValidationError("Cette invitation a expiré ou a déjà été utilisée.")
-    if user.email.lower() != invitation.email.lower():
-        raise ValidationError(
-            f"Cette invitation a été envoyée à {invitation.email} : connectez-vous avec cette adresse pour l'accepter."
-        )
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    problem = invitation_problem(invitation=invitation, user=user)
+    if problem:
+        raise ValidationError(problem)
     membership, _ = Membership.objects.get_or_create(user=user, organisation=invitation.organisation)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])

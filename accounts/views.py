@@ -92,7 +92,7 @@ def members(request):
 
 @login_not_required
 def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
     if not request.user.is_authenticated:
         messages.info(
             request,
@@ -100,13 +100,14 @@ def accept_invitation(request, token):
             f"« {invitation.organisation.name} ».",
         )
         return redirect(f"{reverse('account_signup')}?next={request.path}")
-    if request.method == "POST":
+    problem = services.invitation_problem(invitation=invitation, user=request.user)
+    if request.method == "POST" and problem is None:
         try:
             membership = services.accept_invitation(invitation=invitation, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+        except ValidationError as exc:  # accepted meanwhile, from another tab
+            problem = exc.messages[0]
         else:
             request.session[SESSION_KEY] = membership.organisation_id
             messages.success(request, f"Vous avez rejoint « {membership.organisation.name} ».")
             return redirect("accounts:dashboard")
-    return render(request, "accounts/accept_invitation.html", {"invitation": invitation})
+    return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "problem": problem})

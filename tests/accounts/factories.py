@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from stdnum import luhn
 
 from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
@@ -29,6 +30,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """Verified by default, as allauth requires to log in; ``UserFactory(verified_email=False)`` otherwise."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
