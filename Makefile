@@ -31,9 +31,11 @@ lint: $(VENV)/.installed-dev
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: $(VENV)/.installed-dev
+	bash scripts/chromium.sh
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-postgres: $(VENV)/.installed-dev
+	bash scripts/chromium.sh
 	DATABASE_URL=$$(bash scripts/postgres.sh) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 benchmarks: $(VENV)/.installed-dev

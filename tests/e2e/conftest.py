@@ -1,0 +1,89 @@
+"""A real browser (Debian's chromium driven by Playwright) against Django's live server.
+
+Screenshots of each step go to ``e2e-screenshots/`` (see README). Any console error or failed request
+fails the test."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "e2e-screenshots"
+# Without these, chromium keeps trying to reach Google's services, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/chromium.sh` (make test does it).")
+    # The live server thread and Playwright's event loop would otherwise trip Django's async-safety check.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Tab:
+    """A browser tab that records console errors and failed requests, and screenshots steps."""
+
+    def __init__(self, page, base_url, name):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.problems = []
+        self.step = 0
+        page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.problems.append(f"request failed: {req.url} {req.failure}"))
+        page.on(
+            "response",
+            lambda resp: resp.status >= 400 and self.problems.append(f"HTTP {resp.status}: {resp.url}"),
+        )
+
+    def goto(self, path):
+        self.page.goto(self.base_url + path)
+
+    def shot(self, label):
+        self.step += 1
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png", full_page=True)
+
+    def login(self, email, password):
+        self.goto("/comptes/login/")
+        self.page.fill("input[name=login]", email)
+        self.page.fill("input[name=password]", password)
+        self.page.click("form button[type=submit]")
+        self.page.wait_for_load_state()
+
+
+@pytest.fixture
+def tab(browser, live_server, request):
+    """``tab(name)``: a fresh browser context (its own cookies: one per role)."""
+    contexts = []
+    tabs = []
+
+    def make(name):
+        context = browser.new_context(locale="fr-FR")
+        contexts.append(context)
+        new_tab = Tab(context.new_page(), live_server.url, f"{request.node.name}-{name}")
+        tabs.append(new_tab)
+        return new_tab
+
+    yield make
+    for context in contexts:
+        context.close()
+    problems = [p for t in tabs for p in t.problems]
+    assert not problems, "\n".join(problems)
