@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as accounts_views
+from config.health import health
 
 admin.site.site_header = "Passerelle – administration"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("marches/", include("procurement.urls")),
     path("", include("marketplace.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(
