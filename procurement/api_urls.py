@@ -1,5 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from procurement import api
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("contracts", api.ContractViewSet, basename="contract")
+router.register("siae", api.SiaeViewSet, basename="siae")
+router.register("siae-orders", api.SiaeOrderViewSet, basename="siae-order")
+router.register("hours", api.HoursViewSet, basename="hours")
+
+urlpatterns = [
+    path("reports/summary/", api.ReportSummaryView.as_view(), name="report-summary"),
+    *router.urls,
+]

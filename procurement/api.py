@@ -1,0 +1,227 @@
+"""The procurement API: thin viewsets over ``procurement.services``; objects come from ``visible_to``."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.perms import CanPerform, HasOrganisation
+from procurement import progress, reports, services
+from procurement.enums import ContractState, Sector, StatementState
+from procurement.forms import SiaeFilter
+from procurement.models import Contract, HoursStatement, SiaeOrder, SiaeProfile
+from procurement.serializers import (
+    AwardRequestSerializer,
+    ContractSerializer,
+    HoursStatementSerializer,
+    RejectSerializer,
+    SiaeOrderSerializer,
+    SiaeProfileSerializer,
+    TransitionSerializer,
+    as_drf_error,
+)
+
+
+class ContractFilter(django_filters.FilterSet):
+    buyer = django_filters.NumberFilter(field_name="buyer_id")
+    company = django_filters.NumberFilter(method="filter_company")
+    state = django_filters.ChoiceFilter(choices=ContractState.choices)
+    sector = django_filters.ChoiceFilter(choices=Sector.choices)
+
+    class Meta:
+        model = Contract
+        fields = ["buyer", "company", "state", "sector"]
+
+    def filter_company(self, queryset, name, value):
+        return queryset.filter(awards__company_id=value)
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+
+
+class ContractViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ContractSerializer
+    filterset_class = ContractFilter
+    permission_classes = [HasOrganisation]
+
+    def get_queryset(self):
+        return (
+            Contract.objects.visible_to(self.request.organisation)
+            .select_related("buyer")
+            .prefetch_related("awards__company")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [HasOrganisation(), CanPerform.to("contract.create")()]
+        return super().get_permissions()
+
+    @extend_schema(request=TransitionSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract = _call(
+            services.transition_contract,
+            contract=self.get_object(),
+            actor=request.user,
+            organisation=request.organisation,
+            **serializer.validated_data,
+        )
+        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk), context={"request": request}).data)
+
+    @extend_schema(request=AwardRequestSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def award(self, request, pk=None):
+        serializer = AwardRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract = _call(
+            services.award_contract,
+            contract=self.get_object(),
+            actor=request.user,
+            organisation=request.organisation,
+            **serializer.validated_data,
+        )
+        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk), context={"request": request}).data)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        state = progress.contract_progress(self.get_object())
+        return Response(
+            {
+                "contract": state.contract.pk,
+                "hours_due": state.due,
+                "hours_declared": state.declared,
+                "hours_validated": state.validated,
+                "hours_pending": state.pending,
+                "rate": state.rate,
+                "by_modality": dict(sorted(state.by_modality.items())),
+                "by_month": [
+                    {"month": m, "declared": d, "validated": v, "cumulative_validated": c}
+                    for m, d, v, c in state.month_rows()
+                ],
+                "siae_hours": state.siae_hours,
+                "siae_share": state.siae_share,
+                "siae_turnover": state.siae_turnover,
+                "projected_hours": state.projected,
+                "status": state.status,
+                "fte": state.fte,
+                "fte_divisor": state.fte_divisor,
+            }
+        )
+
+
+class SiaeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The SIAE directory (any logged-in organisation)."""
+
+    serializer_class = SiaeProfileSerializer
+    filterset_class = SiaeFilter
+    permission_classes = [CanPerform.to("siae_directory.read")]
+    queryset = SiaeProfile.objects.for_directory().order_by("organisation__name", "pk")
+
+
+class SiaeOrderViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = SiaeOrderSerializer
+    permission_classes = [HasOrganisation]
+    filterset_fields = ["contract", "siae", "kind"]
+
+    def get_queryset(self):
+        return SiaeOrder.objects.visible_to(self.request.organisation).select_related("source").order_by("-pk")
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [HasOrganisation(), CanPerform.to("siae_order.manage")()]
+        return super().get_permissions()
+
+
+class HoursFilter(django_filters.FilterSet):
+    contract = django_filters.NumberFilter(field_name="source__contract_id")
+    state = django_filters.ChoiceFilter(choices=StatementState.choices)
+    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")
+
+    class Meta:
+        model = HoursStatement
+        fields = ["source", "contract", "state", "month_from", "month_to"]
+
+
+class HoursViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Hours statements: a company declares (multipart, with the proof), the facilitator validates or rejects."""
+
+    serializer_class = HoursStatementSerializer
+    filterset_class = HoursFilter
+    permission_classes = [HasOrganisation]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return (
+            HoursStatement.objects.visible_to(self.request.organisation)
+            .select_related("source")
+            .order_by("-month", "-pk")
+        )
+
+    def get_permissions(self):
+        needed = {"create": "hours.declare", "validate": "hours.validate", "reject": "hours.validate"}.get(self.action)
+        if needed:
+            return [HasOrganisation(), CanPerform.to(needed)()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses=HoursStatementSerializer)
+    @action(detail=True, methods=["post"])
+    def validate(self, request, pk=None):
+        statement = _call(
+            services.validate_statement,
+            statement=self.get_object(),
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(HoursStatementSerializer(statement, context={"request": request}).data)
+
+    @extend_schema(request=RejectSerializer, responses=HoursStatementSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        statement = _call(
+            services.reject_statement,
+            statement=self.get_object(),
+            actor=request.user,
+            organisation=request.organisation,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(HoursStatementSerializer(statement, context={"request": request}).data)
+
+
+class ReportSummaryView(APIView):
+    """Headline figures of a period for the facilitator (all contracts) or a buyer (its own)."""
+
+    permission_classes = [CanPerform.to("reports.own")]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", str, description="AAAA-MM-JJ"), OpenApiParameter("to", str)],
+        responses={200: dict},
+    )
+    def get(self, request):
+        try:
+            period = reports.Period.from_params(request.query_params)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(reports.summary(request.organisation, period))
