@@ -13,7 +13,7 @@ def percent(fraction):
     """0.05 -> « 5 % » (rates are stored as fractions)."""
     if fraction is None:
         return "—"
-    return f"{fraction * 100:.4g} %".replace(".", ",")
+    return f"{float(fraction) * 100:.4g} %".replace(".", ",")
 
 
 @register.inclusion_tag("procurement/includes/dashboard_panel.html", takes_context=True)
