@@ -1,5 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
+from marketplace import api
+
 router = SimpleRouter()
+router.register("positions", api.PositionViewSet, basename="api-position")
+router.register("candidates", api.CandidateViewSet, basename="api-candidate")
+router.register("eligibility-checks", api.EligibilityCheckViewSet, basename="api-eligibility-check")
+router.register("submissions", api.SubmissionViewSet, basename="api-submission")
+router.register("placements", api.PlacementViewSet, basename="api-placement")
 
 urlpatterns = router.urls

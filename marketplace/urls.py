@@ -1,3 +1,35 @@
+from django.urls import path
+
+from marketplace.views import candidates, notifications, placements, positions, submissions
+
 app_name = "marketplace"
 
-urlpatterns = []
+urlpatterns = [
+    # Public job board, then the company's positions.
+    path("offres/", positions.job_board, name="job_board"),
+    path("offres/<int:pk>/", positions.position_detail, name="position_detail"),
+    path("offres/gestion/", positions.my_positions, name="my_positions"),
+    path("offres/nouvelle/", positions.position_edit, name="position_create"),
+    path("offres/<int:pk>/modifier/", positions.position_edit, name="position_edit"),
+    path("offres/<int:pk>/etat/", positions.position_state, name="position_state"),
+    # Prescribers' pools and the facilitator's eligibility checks.
+    path("candidats/", candidates.candidate_list, name="candidate_list"),
+    path("candidats/nouveau/", candidates.candidate_edit, name="candidate_create"),
+    path("candidats/importer/", candidates.candidate_import, name="candidate_import"),
+    path("candidats/importer/modele.csv", candidates.candidate_import_template, name="candidate_import_template"),
+    path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
+    path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate_edit"),
+    path("candidats/<int:pk>/eligibilite/", candidates.eligibility_check, name="eligibility_check"),
+    path("candidats/<int:pk>/positionner/", candidates.candidate_submit, name="candidate_submit"),
+    # Submissions and placements.
+    path("candidatures/", submissions.submission_list, name="submission_list"),
+    path("candidatures/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("candidatures/<int:pk>/transition/", submissions.submission_transition, name="submission_transition"),
+    path("mises-a-l-emploi/", placements.placement_list, name="placement_list"),
+    path("mises-a-l-emploi/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("mises-a-l-emploi/<int:pk>/decision/", placements.placement_decide, name="placement_decide"),
+    path("mises-a-l-emploi/<int:pk>/sortie/", placements.placement_outcome, name="placement_outcome"),
+    path("suivi/", placements.follow_up, name="follow_up"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/lues/", notifications.notifications_mark_read, name="notifications_mark_read"),
+]

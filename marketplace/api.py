@@ -1,0 +1,235 @@
+"""REST API of the marketplace. Every object is loaded through its ``visible_to`` queryset (outsiders
+get 404); role rules come from ``accounts.perms`` (403); services do the work (their refusals are 400)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.response import Response
+
+from accounts import perms
+from accounts.perms import CanPerform, HasOrganisation
+from marketplace import imports, services
+from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
+from marketplace.serializers import (
+    CandidateSerializer,
+    DecisionSerializer,
+    EligibilityCheckSerializer,
+    PlacementSerializer,
+    PositionSerializer,
+    SubmissionSerializer,
+    SubmissionTransitionSerializer,
+    TransitionSerializer,
+)
+
+
+def as_api_error(exc):
+    """A service's French refusal as DRF's 400 (field by field when it names fields) or 403."""
+    if isinstance(exc, PermissionDenied):
+        return ApiPermissionDenied(str(exc))
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        )
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+def run(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except (DjangoValidationError, PermissionDenied) as exc:
+        raise as_api_error(exc) from exc
+
+
+class PositionViewSet(viewsets.ModelViewSet):
+    """Open positions are public; a company creates and edits its own."""
+
+    serializer_class = PositionSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [CanPerform.to("position.manage")()]
+
+    def get_queryset(self):
+        organisation = getattr(self.request, "organisation", None)
+        if self.request.method in SAFE_METHODS:
+            return Position.objects.visible_to(organisation).for_display()
+        return Position.objects.managed_by(organisation).for_display()
+
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        state = data.pop("state", None)
+        position = serializer.instance or Position()
+        for field, value in data.items():
+            setattr(position, field, value)
+        try:
+            position.full_clean(exclude=["company", "created_by", "contract"])
+        except DjangoValidationError as exc:
+            raise as_api_error(exc) from exc
+        position = run(
+            services.save_position, position=position, actor=self.request.user, organisation=self.request.organisation
+        )
+        if state and state != position.state:
+            position = run(
+                services.set_position_state, position=position, state=state, organisation=self.request.organisation
+            )
+        serializer.instance = position
+
+    perform_create = perform_update = _save
+
+
+class CandidateViewSet(viewsets.ModelViewSet):
+    """A prescriber's own pool; the facilitator reads every pool."""
+
+    serializer_class = CandidateSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [HasOrganisation()]
+        return [CanPerform.to("candidate.manage")()]
+
+    def get_queryset(self):
+        return (
+            Candidate.objects.visible_to(self.request.organisation)
+            .prefetch_related("job_titles", "skills")
+            .order_by("pk")
+        )
+
+    def perform_create(self, serializer):
+        candidate = serializer.save(prescriber=self.request.organisation, created_by=self.request.user)
+        services.prefill_skills(candidate)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        }
+    )
+    @action(detail=False, methods=["post"], parser_classes=[parsers.MultiPartParser], url_path="import")
+    def import_(self, request):
+        """CSV or XLSX; 400 with every bad row (line number and reason) and nothing imported, or 201."""
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            raise ValidationError({"file": ["Joignez un fichier CSV ou XLSX."]})
+        try:
+            created = imports.import_candidates(
+                uploaded=uploaded, organisation=request.organisation, actor=request.user
+            )
+        except imports.CandidateImportError as exc:
+            raise ValidationError({"rows": exc.messages}) from exc
+        return Response({"created": len(created)}, status=status.HTTP_201_CREATED)
+
+
+class EligibilityCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = EligibilityCheckSerializer
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [HasOrganisation()]
+        return [CanPerform.to("eligibility.check")()]
+
+    def get_queryset(self):
+        return EligibilityCheck.objects.visible_to(self.request.organisation).order_by("-checked_at", "-pk")
+
+    def perform_create(self, serializer):
+        candidate = serializer.validated_data["candidate"]
+        if not Candidate.objects.visible_to(self.request.organisation).filter(pk=candidate.pk).exists():
+            raise ValidationError({"candidate": ["Candidat inconnu."]})
+        serializer.instance = run(
+            services.record_eligibility_check,
+            candidate=candidate,
+            criteria=serializer.validated_data["criteria"],
+            note=serializer.validated_data.get("note", ""),
+            actor=self.request.user,
+            organisation=self.request.organisation,
+        )
+
+
+class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """What each role sees is ``Submission.objects.visible_to``; moves go through ``transition``."""
+
+    serializer_class = SubmissionSerializer
+    permission_classes = [HasOrganisation]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [CanPerform.to("submission.create")()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return (
+            Submission.objects.visible_to(self.request.organisation)
+            .for_display()
+            .prefetch_related("candidate__job_titles", "candidate__skills")
+            .order_by("-created_at", "-pk")
+        )
+
+    def perform_create(self, serializer):
+        candidate = serializer.validated_data["candidate"]
+        if candidate.prescriber_id != self.request.organisation.pk:
+            raise ValidationError({"candidate": ["Candidat inconnu."]})
+        serializer.instance = run(
+            services.submit_candidate,
+            candidate=candidate,
+            position=serializer.validated_data["position"],
+            note=serializer.validated_data.get("note", ""),
+            actor=self.request.user,
+            organisation=self.request.organisation,
+        )
+
+    @extend_schema(request=TransitionSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        submission = self.get_object()
+        payload = TransitionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        run(
+            services.transition_submission,
+            submission=submission,
+            target=data.pop("to"),
+            reason=data.pop("reason"),
+            note=data.pop("note"),
+            hire=data,
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=submission.pk)).data)
+
+    @extend_schema(responses=SubmissionTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        submission = self.get_object()
+        steps = submission.transitions.select_related("actor", "actor_organisation")
+        if not perms.can_see_eligibility(request.organisation, submission.candidate.prescriber_id):
+            # A company's view starts when the submission reached it.
+            steps = steps.filter(at__gte=submission.reached_company_at)
+        return Response(SubmissionTransitionSerializer(steps, many=True).data)
+
+
+class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlacementSerializer
+    permission_classes = [HasOrganisation]
+
+    def get_queryset(self):
+        return Placement.objects.visible_to(self.request.organisation).for_display().order_by("-hired_on", "-pk")
+
+    @extend_schema(request=DecisionSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
+    def validate(self, request, pk=None):
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        placement = run(
+            services.validate_placement,
+            placement=self.get_object(),
+            note=payload.validated_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)

@@ -1,0 +1,235 @@
+"""API representations. Which candidate fields a caller gets depends on who it is
+(``accounts.perms.can_see_eligibility``): fields it may not see are absent, not blanked."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts import perms
+from marketplace.enums import (
+    ContractType,
+    Level1Criterion,
+    Level2Criterion,
+    PositionState,
+    ProofKind,
+    RefusalReason,
+    SubmissionState,
+)
+from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission, SubmissionTransition
+
+# What a company learns about a candidate sent to it: never eligibility, situation, age or sex.
+COMPANY_CANDIDATE_FIELDS = ["id", "first_name", "last_name", "email", "phone", "job_titles", "skills", "available_from"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    buyer_name = serializers.CharField(source="contract.buyer.name", read_only=True)
+    sector = serializers.CharField(source="contract.sector", read_only=True)
+    job_title_label = serializers.CharField(source="job_title.label", read_only=True)
+    code_rome = serializers.CharField(source="job_title.occupation_id", read_only=True)
+    commune_name = serializers.CharField(source="commune.name", read_only=True)
+    state = serializers.ChoiceField(choices=PositionState.choices, required=False)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "contract",
+            "company_name",
+            "buyer_name",
+            "sector",
+            "job_title",
+            "job_title_label",
+            "code_rome",
+            "commune",
+            "commune_name",
+            "contract_type",
+            "weekly_hours",
+            "start_date",
+            "openings",
+            "qualification_level",
+            "french_level",
+            "driving_licence",
+            "description",
+            "state",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    """The full record, for the candidate's prescriber and the facilitator."""
+
+    level1_criteria = serializers.ListField(child=serializers.ChoiceField(Level1Criterion.choices), required=False)
+    level2_criteria = serializers.ListField(child=serializers.ChoiceField(Level2Criterion.choices), required=False)
+    consent_at = serializers.DateTimeField(
+        help_text="Date du consentement de la personne : sans consentement, pas de traitement."
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "prescriber",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "commune",
+            "email",
+            "phone",
+            "consent_at",
+            "consent_text_version",
+            "situation",
+            "level1_criteria",
+            "level2_criteria",
+            "job_titles",
+            "skills",
+            "qualification_level",
+            "french_level",
+            "driving_licence",
+            "max_commute_km",
+            "available_from",
+            "created_at",
+        ]
+        read_only_fields = ["prescriber", "consent_text_version", "created_at"]
+        extra_kwargs = {"skills": {"required": False}}
+
+    def validate(self, attrs):
+        if "consent_at" in attrs and not self.instance:
+            attrs["consent_text_version"] = settings.CANDIDATE_CONSENT_TEXT_VERSION
+        return attrs
+
+
+class CandidateForCompanySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Candidate
+        fields = COMPANY_CANDIDATE_FIELDS
+        read_only_fields = COMPANY_CANDIDATE_FIELDS
+
+
+def candidate_representation(candidate, organisation):
+    serializer = (
+        CandidateSerializer
+        if perms.can_see_eligibility(organisation, candidate.prescriber_id)
+        else CandidateForCompanySerializer
+    )
+    return serializer(candidate).data
+
+
+class CriterionProofSerializer(serializers.Serializer):
+    criterion = serializers.ChoiceField(Level1Criterion.choices + Level2Criterion.choices)
+    proof = serializers.ChoiceField(ProofKind.choices)
+
+
+class EligibilityCheckSerializer(serializers.ModelSerializer):
+    criteria = CriterionProofSerializer(many=True)
+
+    class Meta:
+        model = EligibilityCheck
+        fields = [
+            "id",
+            "candidate",
+            "criteria",
+            "note",
+            "is_eligible",
+            "checked_by",
+            "checked_by_organisation",
+            "checked_at",
+            "valid_until",
+        ]
+        read_only_fields = ["is_eligible", "checked_by", "checked_by_organisation", "checked_at", "valid_until"]
+
+    def validate_criteria(self, value):
+        codes = [item["criterion"] for item in value]
+        if not codes:
+            raise serializers.ValidationError("Indiquez au moins un critère vérifié, avec son justificatif.")
+        if len(set(codes)) != len(codes):
+            raise serializers.ValidationError("Chaque critère ne figure qu'une fois.")
+        return value
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    candidate_details = serializers.SerializerMethodField()
+    job_title_label = serializers.CharField(source="position.job_title.label", read_only=True)
+    company_name = serializers.CharField(source="position.company.name", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "candidate",
+            "candidate_details",
+            "position",
+            "job_title_label",
+            "company_name",
+            "note",
+            "state",
+            "state_changed_at",
+            "refusal_reason",
+            "created_at",
+        ]
+        read_only_fields = ["state", "state_changed_at", "refusal_reason", "created_at"]
+
+    def get_candidate_details(self, submission):
+        return candidate_representation(submission.candidate, self.context["request"].organisation)
+
+    def to_representation(self, submission):
+        data = super().to_representation(submission)
+        if not perms.can_see_eligibility(self.context["request"].organisation, submission.candidate.prescriber_id):
+            # The prescriber's message to the facilitator may speak of the person's situation.
+            del data["note"]
+        return data
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(SubmissionState.choices)
+    reason = serializers.ChoiceField(RefusalReason.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    # Only for "hired"; the position's values by default.
+    contract_type = serializers.ChoiceField(ContractType.choices, required=False)
+    start_date = serializers.DateField(required=False)
+    planned_end_date = serializers.DateField(required=False)
+    weekly_hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=1, max_value=48, required=False)
+
+
+class SubmissionTransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_full_name", read_only=True)
+    actor_organisation = serializers.CharField(source="actor_organisation.name", read_only=True)
+
+    class Meta:
+        model = SubmissionTransition
+        fields = ["from_state", "to_state", "actor", "actor_organisation", "at", "reason", "note"]
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    candidate = serializers.SerializerMethodField()
+    is_durable_exit = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "submission",
+            "candidate",
+            "position",
+            "contract_type",
+            "hired_on",
+            "start_date",
+            "planned_end_date",
+            "weekly_hours",
+            "state",
+            "decided_at",
+            "decision_note",
+            "hours_source",
+            "outcome",
+            "is_durable_exit",
+        ]
+        read_only_fields = fields
+
+    def get_candidate(self, placement):
+        candidate = placement.submission.candidate
+        return {"id": candidate.pk, "first_name": candidate.first_name, "last_name": candidate.last_name}
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,166 @@
+"""A prescriber's pool of candidates (the facilitator sees every pool) and eligibility checks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts import perms
+from accounts.perms import organisation_required
+from marketplace import imports, services
+from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
+from marketplace.models import Candidate, EligibilityCheck, Submission
+from marketplace.views.common import add_errors, paginate
+
+
+def _visible_candidate(request, pk):
+    return get_object_or_404(Candidate.objects.visible_to(request.organisation), pk=pk)
+
+
+@organisation_required()
+def candidate_list(request):
+    organisation = request.organisation
+    if not (perms.can(organisation, "candidate.manage") or perms.sees_everything(organisation)):
+        raise PermissionDenied("Votre organisation n'a pas de vivier de candidats.")
+    candidates = Candidate.objects.visible_to(organisation).select_related("commune", "prescriber")
+    query = request.GET.get("q", "").strip()
+    if query:
+        candidates = candidates.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
+    return render(
+        request,
+        "marketplace/candidate_list.html",
+        {
+            "page_obj": paginate(request, candidates),
+            "query": query,
+            "can_manage": perms.can(organisation, "candidate.manage"),
+            # Coming from a position's "submit a candidate" button.
+            "position_id": request.GET.get("offre", ""),
+        },
+    )
+
+
+@organisation_required("candidate.manage")
+def candidate_edit(request, pk=None):
+    candidate = (
+        _visible_candidate(request, pk) if pk else Candidate(prescriber=request.organisation, created_by=request.user)
+    )
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        candidate = form.save()
+        messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@organisation_required()
+def candidate_detail(request, pk):
+    candidate = _visible_candidate(request, pk)
+    today = timezone.localdate()
+    checks = list(
+        EligibilityCheck.objects.filter(candidate=candidate).select_related("checked_by", "checked_by_organisation")
+    )
+    current = next((check for check in checks if check.is_valid_on(today)), None)
+    context = {
+        "candidate": candidate,
+        "job_titles": candidate.job_titles.select_related("occupation"),
+        "skills": candidate.skills.all(),
+        "checks": checks,
+        "current_check": current,
+        "submissions": Submission.objects.filter(candidate=candidate).select_related(
+            "position__job_title", "position__company"
+        ),
+        "can_manage": perms.can(request.organisation, "candidate.manage"),
+        "can_check": perms.can(request.organisation, "eligibility.check"),
+        "submit_form": SubmitForm() if perms.can(request.organisation, "submission.create") else None,
+    }
+    return render(request, "marketplace/candidate_detail.html", context)
+
+
+@organisation_required("eligibility.check")
+def eligibility_check(request, pk):
+    candidate = _visible_candidate(request, pk)
+    form = EligibilityCheckForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        check = services.record_eligibility_check(
+            candidate=candidate,
+            criteria=form.cleaned_data["criteria"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if check.is_eligible:
+            messages.success(request, f"{candidate.full_name} est éligible jusqu'au {check.valid_until:%d/%m/%Y}.")
+        else:
+            messages.warning(request, "Les critères vérifiés ne suffisent pas : la personne n'est pas éligible.")
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    return render(request, "marketplace/eligibility_form.html", {"form": form, "candidate": candidate})
+
+
+@organisation_required("submission.create")
+def candidate_submit(request, pk):
+    candidate = _visible_candidate(request, pk)
+    form = SubmitForm(request.POST or None, initial={"position": request.GET.get("offre")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submit_candidate(
+                candidate=candidate,
+                position=form.cleaned_data["position"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "La candidature est transmise au facilitateur.")
+            return redirect("marketplace:submission_detail", pk=submission.pk)
+    return render(request, "marketplace/submit_form.html", {"form": form, "candidate": candidate})
+
+
+@organisation_required("candidate.manage")
+def candidate_import(request):
+    form = CandidateImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = imports.import_candidates(
+                uploaded=form.cleaned_data["file"], organisation=request.organisation, actor=request.user
+            )
+        except imports.CandidateImportError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"{len(created)} candidats importés.")
+            return redirect("marketplace:candidate_list")
+    return render(
+        request, "marketplace/candidate_import.html", {"form": form, "errors": errors, "columns": imports.COLUMNS}
+    )
+
+
+@organisation_required("candidate.manage")
+def candidate_import_template(request):
+    """An empty CSV with the expected columns and one example row."""
+    example = [
+        "Exemple",
+        "Camille",
+        "15/03/1998",
+        "F",
+        "75119",
+        timezone.localdate().strftime("%d/%m/%Y"),
+        "job_seeker",
+        "10946",
+        "3",
+        "B1",
+        "camille.exemple@example.test",
+        "",
+        "",
+        "under_26|qpv_zrr",
+        "non",
+        "10",
+        "",
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele_import_candidats.csv"'
+    response.write(";".join(imports.COLUMNS) + "\n" + ";".join(example) + "\n")
+    return response

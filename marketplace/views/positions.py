@@ -1,0 +1,117 @@
+"""Job board (public) and the company's positions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import perms
+from accounts.perms import organisation_required
+from marketplace import services
+from marketplace.enums import PositionState
+from marketplace.forms import PositionFilterForm, PositionForm
+from marketplace.models import Position
+from marketplace.views.common import add_errors, paginate
+
+# ROME's broad domains: the first letter of an occupation's code.
+OCCUPATION_DOMAINS = [
+    ("A", "A – Agriculture, espaces verts et naturels, soins aux animaux"),
+    ("B", "B – Arts et façonnage d'ouvrages d'art"),
+    ("C", "C – Banque, assurance, immobilier"),
+    ("D", "D – Commerce, vente et grande distribution"),
+    ("E", "E – Communication, média et multimédia"),
+    ("F", "F – Construction, bâtiment et travaux publics"),
+    ("G", "G – Hôtellerie-restauration, tourisme, loisirs et animation"),
+    ("H", "H – Industrie"),
+    ("I", "I – Installation et maintenance"),
+    ("J", "J – Santé"),
+    ("K", "K – Services à la personne et à la collectivité"),
+    ("L", "L – Spectacle"),
+    ("M", "M – Support à l'entreprise"),
+    ("N", "N – Transport et logistique"),
+]
+
+
+@login_not_required
+def job_board(request):
+    """Open positions, anyone may read them: no personal data here."""
+    form = PositionFilterForm(request.GET or None, domains=OCCUPATION_DOMAINS)
+    positions = Position.objects.published().for_display()
+    if form.is_valid():
+        if form.cleaned_data["domain"]:
+            positions = positions.filter(job_title__occupation__code_rome__startswith=form.cleaned_data["domain"])
+        if form.cleaned_data["commune"]:
+            positions = positions.filter(commune=form.cleaned_data["commune"])
+        if form.cleaned_data["contract_type"]:
+            positions = positions.filter(contract_type=form.cleaned_data["contract_type"])
+    return render(request, "marketplace/job_board.html", {"form": form, "page_obj": paginate(request, positions)})
+
+
+@login_not_required
+def position_detail(request, pk):
+    position = get_object_or_404(Position.objects.visible_to(request.organisation).for_display(), pk=pk)
+    organisation = request.organisation
+    context = {
+        "position": position,
+        "can_manage": organisation is not None and position.company_id == organisation.pk,
+        "can_submit": perms.can(organisation, "submission.create") and position.state == PositionState.OPEN,
+        "state_moves": services.POSITION_MOVES.get(position.state, ()),
+    }
+    if context["can_manage"] or perms.sees_everything(organisation):
+        context["counts"] = position.submissions.aggregate(
+            total=Count("pk"), reached=Count("pk", filter=Q(reached_company_at__isnull=False))
+        )
+    return render(request, "marketplace/position_detail.html", context)
+
+
+@organisation_required()
+def my_positions(request):
+    """A company's own positions; the facilitator sees every one."""
+    organisation = request.organisation
+    if perms.sees_everything(organisation):
+        positions = Position.objects.all()
+    elif perms.can(organisation, "position.manage"):
+        positions = Position.objects.filter(company=organisation)
+    else:
+        positions = Position.objects.filter(contract__buyer=organisation)
+    positions = positions.for_display().annotate(submission_count=Count("submissions"))
+    return render(
+        request,
+        "marketplace/my_positions.html",
+        {"page_obj": paginate(request, positions), "can_manage": perms.can(organisation, "position.manage")},
+    )
+
+
+@organisation_required("position.manage")
+def position_edit(request, pk=None):
+    organisation = request.organisation
+    position = get_object_or_404(Position.objects.managed_by(organisation), pk=pk) if pk else Position()
+    form = PositionForm(request.POST or None, instance=position, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.save_position(
+                position=form.save(commit=False), actor=request.user, organisation=organisation
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "L'offre est enregistrée.")
+            return redirect("marketplace:position_detail", pk=position.pk)
+    return render(request, "marketplace/position_form.html", {"form": form, "position": position})
+
+
+@require_POST
+@organisation_required("position.manage")
+def position_state(request, pk):
+    position = get_object_or_404(Position.objects.managed_by(request.organisation), pk=pk)
+    try:
+        services.set_position_state(
+            position=position, state=request.POST.get("state"), organisation=request.organisation
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "L'état de l'offre est mis à jour.")
+    return redirect("marketplace:position_detail", pk=pk)

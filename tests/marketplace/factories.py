@@ -1,0 +1,151 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from marketplace.enums import ContractType, FrenchLevel, QualificationLevel, Sex, Situation, SubmissionState
+from marketplace.models import Candidate, EligibilityCheck, Position, Submission
+from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.procurement.factories import AwardFactory
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["code_insee"]
+
+    code_insee = "75119"
+    name = "Paris 19e Arrondissement"
+    slug = "paris-19e"
+    department = "75"
+    postcodes = "75019"
+    latitude = 48.887
+    longitude = 2.384
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    code_ogr = factory.Sequence(lambda n: 900000 + n)
+    label = factory.Sequence(lambda n: f"Compétence {n}")
+    kind = "know_how"
+
+
+class OccupationDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OccupationDomain
+        django_get_or_create = ["code"]
+
+    code = "F"
+    label = "Construction, bâtiment et travaux publics"
+
+
+class OccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occupation
+        django_get_or_create = ["code_rome"]
+        skip_postgeneration_save = True
+
+    code_rome = "F1703"
+    label = "Maçonnerie"
+    domain = factory.LazyAttribute(lambda o: OccupationDomainFactory(code=o.code_rome[0]))
+
+    @factory.post_generation
+    def skills(obj, create, extracted, **kwargs):
+        if create:
+            obj.skills.set(extracted if extracted is not None else [SkillFactory(), SkillFactory()])
+
+
+class JobTitleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobTitle
+
+    code_ogr = factory.Sequence(lambda n: 800000 + n)
+    label = factory.Sequence(lambda n: f"Maçon {n}")
+    short_label = factory.SelfAttribute("label")
+    occupation = factory.SubFactory(OccupationFactory)
+
+
+def awarded_contract(company):
+    """A contract in progress awarded to ``company``."""
+    return AwardFactory(company=company).contract
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    company = factory.SubFactory(OrganisationFactory, company=True)
+    contract = factory.LazyAttribute(lambda o: awarded_contract(o.company))
+    job_title = factory.SubFactory(JobTitleFactory)
+    commune = factory.SubFactory(CommuneFactory)
+    contract_type = ContractType.CDD
+    weekly_hours = Decimal("35")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=15))
+    openings = 2
+    state = "open"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+        skip_postgeneration_save = True
+
+    prescriber = factory.SubFactory(OrganisationFactory, prescriber=True)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Exemple{n}")
+    birth_date = datetime.date(1998, 3, 15)
+    sex = Sex.FEMALE
+    commune = factory.SubFactory(CommuneFactory)
+    email = factory.Sequence(lambda n: f"candidat{n}@example.test")
+    phone = "0600000000"
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_text_version = "2026-01"
+    situation = Situation.JOB_SEEKER
+    level1_criteria = ["rsa"]
+    level2_criteria = ["under_26", "qpv_zrr"]
+    qualification_level = QualificationLevel.LEVEL_3
+    french_level = FrenchLevel.B1
+    available_from = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def job_titles(obj, create, extracted, **kwargs):
+        if create:
+            obj.job_titles.set(extracted if extracted is not None else [JobTitleFactory()])
+
+
+class EligibilityCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EligibilityCheck
+
+    candidate = factory.SubFactory(CandidateFactory)
+    criteria = [{"criterion": "rsa", "proof": "caf_certificate"}]
+    is_eligible = True
+    checked_by = factory.SubFactory(UserFactory)
+    checked_by_organisation = factory.SubFactory(OrganisationFactory, facilitator=True)
+    checked_at = factory.LazyFunction(timezone.now)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=183))
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """``SubmissionFactory(state=...)``; ``sent=True`` marks it as having reached the company."""
+
+    class Meta:
+        model = Submission
+
+    candidate = factory.SubFactory(CandidateFactory)
+    position = factory.SubFactory(PositionFactory)
+    submitted_by = factory.SubFactory(UserFactory)
+    state = SubmissionState.SUBMITTED
+
+    class Params:
+        sent = factory.Trait(
+            state=SubmissionState.SENT_TO_COMPANY, reached_company_at=factory.LazyFunction(timezone.now)
+        )
+        interview = factory.Trait(
+            state=SubmissionState.INTERVIEW, reached_company_at=factory.LazyFunction(timezone.now)
+        )
