@@ -23,6 +23,8 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
         label="Type d'organisation",
         choices=[(k.value, k.label) for k in OrganisationKind if k != OrganisationKind.FACILITATOR],
     )
+    # Longer than 14 so that a SIRET typed in groups ("217 500 016 00019") reaches clean_siret.
+    siret = forms.CharField(label="SIRET", max_length=20, help_text="14 chiffres (exemple : 217 500 016 00019).")
 
     class Meta:
         model = Organisation
@@ -37,7 +39,6 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
             "email",
             "phone",
         ]
-        help_texts = {"siret": "14 chiffres, sans espace (exemple : 21750001600019)."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

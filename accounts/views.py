@@ -47,10 +47,11 @@ def create_organisation(request):
 @require_POST
 def switch_organisation(request):
     """Changes the organisation the user acts for; only one of their own."""
+    organisation_id = request.POST.get("organisation", "")
     membership = get_object_or_404(
         Membership.objects.select_related("organisation"),
         user=request.user,
-        organisation_id=request.POST.get("organisation"),
+        organisation_id=int(organisation_id) if organisation_id.isdigit() else None,
     )
     request.session[SESSION_KEY] = membership.organisation_id
     messages.info(request, f"Vous agissez maintenant pour « {membership.organisation.name} ».")
