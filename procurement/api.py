@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,7 @@ from accounts.perms import CanPerform, HasOrganisation
 from procurement import progress, reports, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
-from procurement.models import Contract, HoursStatement, SiaeOrder, SiaeProfile
+from procurement.models import Award, Contract, HoursStatement, SiaeOrder, SiaeProfile
 from procurement.serializers import (
     AwardRequestSerializer,
     ContractSerializer,
@@ -62,7 +63,7 @@ class ContractViewSet(
         return (
             Contract.objects.visible_to(self.request.organisation)
             .select_related("buyer")
-            .prefetch_related("awards__company")
+            .prefetch_related(Prefetch("awards", Award.objects.select_related("company")))
             .order_by("-created_at", "-pk")
         )
 

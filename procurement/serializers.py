@@ -198,6 +198,8 @@ class HoursStatementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["modality", "state", "reason", "declared_at", "decided_at"]
         extra_kwargs = {"proof_kind": {"required": True, "allow_blank": False}}
+        # The one-validated-per-month rule is the service's (and the database's), not a form-level uniqueness.
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
