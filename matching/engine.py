@@ -1,0 +1,163 @@
+"""Ranking: candidates for a position, positions for a candidate. Hard filters first, then the active
+scorer on what is left, then reasons for the top rows only. Nothing here knows about HTTP."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+
+from marketplace.models import EligibilityCheck, Submission
+from matching import features as F
+from matching import index as matching_index
+from matching.reasons import from_ordinal, reasons
+from matching.scoring import active_scorer
+
+
+@dataclass
+class Proposal:
+    object_id: int
+    score: float
+    features: np.ndarray = field(repr=False)
+    reasons: list
+
+
+class Eligibility:
+    """Shown next to a proposal, never used to rank it."""
+
+    ELIGIBLE = "eligible"
+    PENDING = "pending"
+    EXPIRED = "expired"
+    LABELS = {ELIGIBLE: "Éligible", PENDING: "Éligibilité à vérifier", EXPIRED: "Éligibilité expirée ou refusée"}
+
+
+def eligibility_flags(candidate_ids, today=None):
+    """Candidate id → ``Eligibility`` value, in one query."""
+    today = today or timezone.localdate()
+    flags = dict.fromkeys(candidate_ids, Eligibility.PENDING)
+    valid = set(EligibilityCheck.objects.filter(candidate_id__in=flags).valid_on(today).values_list("candidate_id", flat=True))
+    checked = set(EligibilityCheck.objects.filter(candidate_id__in=flags).values_list("candidate_id", flat=True))
+    for pk in checked:
+        flags[pk] = Eligibility.ELIGIBLE if pk in valid else Eligibility.EXPIRED
+    return flags
+
+
+def top(scored, limit):
+    """``scored``: (block, rows, scores, features) per block → the ``limit`` best as (block, row, score, features)."""
+    if not scored:
+        return []
+    blocks = np.concatenate([np.full(len(rows), i) for i, (_, rows, _, _) in enumerate(scored)])
+    rows = np.concatenate([rows for _, rows, _, _ in scored])
+    scores = np.concatenate([scores for _, _, scores, _ in scored])
+    features = np.concatenate([feats for _, _, _, feats in scored])
+    if len(scores) > limit:
+        best = np.argpartition(-scores, limit - 1)[:limit]
+    else:
+        best = np.arange(len(scores))
+    # Ties by id, so that the order never depends on how the index happens to be laid out.
+    ids = np.array([scored[b][0].ids[r] for b, r in zip(blocks[best], rows[best])], dtype=np.int64)
+    best = best[np.lexsort((ids, -scores[best]))]
+    return [(scored[blocks[i]][0], rows[i], float(scores[i]), features[i]) for i in best]
+
+
+def candidate_pool(position_id, *, prescriber_id=None, today=None, include_submitted=False, scorer=None):
+    """Candidates passing the hard filters for a position, scored: ``(position block, row, scored)``
+    with ``scored`` a list of (candidate block, rows, scores, features); ``(None, None, [])`` if unknown.
+    From every pool, or from ``prescriber_id``'s only; ``include_submitted`` keeps those already
+    submitted (the evaluation ranks past positions)."""
+    today = today or timezone.localdate()
+    index = matching_index.current()
+    position, prow = index.positions.row(position_id)
+    if position is None:
+        return None, None, []
+    scorer = scorer or active_scorer()
+    excluded = () if include_submitted else list(
+        Submission.objects.filter(position_id=position_id).values_list("candidate_id", flat=True)
+    )
+    scored = []
+    for block, live in index.candidates.blocks():
+        if not len(block):
+            continue
+        mask = live.copy()
+        if prescriber_id is not None:
+            mask &= block.prescriber == prescriber_id
+        if len(excluded):
+            mask &= ~np.isin(block.ids, excluded)
+        feats = F.for_position(index.space, block, position, prow)
+        mask &= F.candidate_filter(block, position, prow, feats, today=today)
+        rows = np.flatnonzero(mask)
+        scored.append((block, rows, scorer(feats[rows]), feats[rows]))
+    return position, prow, scored
+
+
+def rank_candidates(position_id, *, limit=20, today=None, **pool_options):
+    """The ``limit`` best candidates for a position (see ``candidate_pool`` for the options)."""
+    today = today or timezone.localdate()
+    position, prow, scored = candidate_pool(position_id, today=today, **pool_options)
+    if position is None or limit <= 0:
+        return []
+    licence = bool(position.licence[prow])
+    return [
+        Proposal(
+            object_id=int(block.ids[row]),
+            score=score,
+            features=feats,
+            reasons=reasons(feats, available_from=from_ordinal(block.available[row]), licence_required=licence, today=today),
+        )
+        for block, row, score, feats in top(scored, limit)
+    ]
+
+
+def rank_positions(candidate_id, *, limit=20, today=None, include_submitted=False, scorer=None):
+    """The open positions that fit a candidate best (none without consent)."""
+    today = today or timezone.localdate()
+    index = matching_index.current()
+    candidate, crow = index.candidates.row(candidate_id)
+    if candidate is None or limit <= 0:
+        return []
+    scorer = scorer or active_scorer()
+    excluded = () if include_submitted else list(
+        Submission.objects.filter(candidate_id=candidate_id).values_list("position_id", flat=True)
+    )
+    available_from = from_ordinal(candidate.available[crow])
+    scored = []
+    for block, live in index.positions.blocks():
+        if not len(block):
+            continue
+        mask = live & block.open
+        if len(excluded):
+            mask &= ~np.isin(block.ids, excluded)
+        feats = F.for_candidate(index.space, candidate, crow, block)
+        mask &= F.position_filter(candidate, crow, block, feats, today=today)
+        rows = np.flatnonzero(mask)
+        scored.append((block, rows, scorer(feats[rows]), feats[rows]))
+    return [
+        Proposal(
+            object_id=int(block.ids[row]),
+            score=score,
+            features=feats,
+            reasons=reasons(
+                feats,
+                available_from=available_from,
+                licence_required=bool(block.licence[row]),
+                today=today,
+                distance_phrase="à {km} km du domicile",
+            ),
+        )
+        for block, row, score, feats in top(scored, limit)
+    ]
+
+
+def similar_occupations(code_rome, *, k=10):
+    """The ``k`` occupations closest to ``code_rome`` (itself excluded): [(code, label, score)], best first."""
+    space = matching_index.current().space
+    i = space.position_of.get(code_rome)
+    if i is None or k <= 0:
+        return []
+    scores = space.similarity[i].copy()
+    scores[i] = -np.inf
+    k = min(k, len(scores) - 1)
+    if k <= 0:
+        return []
+    best = np.argpartition(-scores, k - 1)[:k]
+    best = best[np.lexsort((space.codes[best], -scores[best]))]
+    return [(str(space.codes[j]), space.labels[j], float(scores[j])) for j in best]

@@ -1,0 +1,57 @@
+"""Reasons in French for a proposal, read from the same features the score uses."""
+
+import datetime
+
+from matching.features import INDEX
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+PROXIMITY_REASON = 0.5
+COVERAGE_REASON = 0.3
+
+
+def decimal_fr(value, digits=1):
+    """3.25 → "3,3": French decimal comma (and a narrow no-break space between thousands)."""
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def plural(count, word):
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def date_fr(day, today):
+    text = f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def reasons(features, *, available_from, licence_required, today, distance_phrase="habite à {km} km"):
+    """``features`` is one row of ``matching.features.FEATURES``."""
+    out = []
+    if features[INDEX["same_occupation"]]:
+        out.append("même métier recherché")
+    elif features[INDEX["occupation_proximity"]] >= PROXIMITY_REASON:
+        out.append("métier proche d'un métier recherché")
+    common = int(features[INDEX["common_skills"]])
+    if common:
+        out.append(f"{plural(common, 'compétence')} en commun")
+    elif features[INDEX["sought_skill_coverage"]] >= COVERAGE_REASON and not features[INDEX["same_occupation"]]:
+        share = round(100 * float(features[INDEX["sought_skill_coverage"]]))
+        out.append(f"{share} % des compétences du poste dans un métier recherché")
+    out.append(distance_phrase.format(km=decimal_fr(float(features[INDEX["distance_km"]]))))
+    if available_from > today:
+        out.append(f"disponible dès le {date_fr(available_from, today)}")
+    else:
+        out.append("disponible dès maintenant")
+    if licence_required:
+        out.append("permis B demandé : oui")
+    for name, what in (("qualification_gap", "qualification"), ("french_gap", "français")):
+        gap = int(features[INDEX[name]])
+        if gap:
+            out.append(f"{what} : {plural(gap, 'niveau')} en dessous du niveau demandé")
+    return out
+
+
+def from_ordinal(value):
+    return datetime.date.fromordinal(int(value))

@@ -1,0 +1,86 @@
+"""Two ways to turn features into a score: the content score (fixed weights, works with no history)
+and a trained scikit-learn model (``MatcherModel``), chosen by ``settings.MATCHER_MODEL``.
+
+Content score, between 0 and 1 before penalties (the positive weights add up to 1):
+  0.20 same occupation + 0.10 occupation proximity + 0.20 skills of the sought occupations
+  + 0.20 declared skills + 0.10 title and description text + 0.20 closeness (1 − distance / max commute)
+  − 0.10 per missing qualification level − 0.05 per missing French level.
+Skills and occupation weigh most: they say whether the person can do the job; distance matters
+next, since a long commute is the first reason people give up a job in their first weeks.
+"""
+
+import io
+
+import joblib
+import numpy as np
+from django.conf import settings
+
+from matching.features import INDEX
+
+CONTENT_WEIGHTS = {
+    "same_occupation": 0.20,
+    "occupation_proximity": 0.10,
+    "sought_skill_coverage": 0.20,
+    "declared_skill_coverage": 0.20,
+    "text_similarity": 0.10,
+    "qualification_gap": -0.10,
+    "french_gap": -0.05,
+}
+CLOSENESS_WEIGHT = 0.20
+
+_WEIGHT_VECTOR = np.zeros(len(INDEX), dtype=np.float32)
+for _name, _weight in CONTENT_WEIGHTS.items():
+    _WEIGHT_VECTOR[INDEX[_name]] = _weight
+_WEIGHT_VECTOR[INDEX["commute_share"]] = -CLOSENESS_WEIGHT
+
+
+def content_score(features):
+    return features @ _WEIGHT_VECTOR + CLOSENESS_WEIGHT
+
+
+class ContentScorer:
+    name = "content"
+    label = "score de contenu (poids fixes)"
+
+    def __call__(self, features):
+        return content_score(features)
+
+
+class LearnedScorer:
+    """Probability of a hire according to a trained estimator."""
+
+    name = "learned"
+
+    def __init__(self, matcher_model):
+        self.version = matcher_model.version
+        self.label = f"modèle appris v{matcher_model.version} ({matcher_model.algorithm})"
+        self.estimator = joblib.load(io.BytesIO(bytes(matcher_model.estimator)))
+
+    def __call__(self, features):
+        if not len(features):
+            return np.zeros(0, dtype=np.float32)
+        return self.estimator.predict_proba(features)[:, 1].astype(np.float32)
+
+
+def dump_estimator(estimator):
+    buffer = io.BytesIO()
+    joblib.dump(estimator, buffer, compress=3)
+    return buffer.getvalue()
+
+
+_learned_cache = {}
+
+
+def active_scorer():
+    """The scorer ``MATCHER_MODEL`` asks for: "learned" uses the newest trained model (kept in
+    memory per process until a newer version appears), else, or when none is trained, the content score."""
+    if settings.MATCHER_MODEL != "learned":
+        return ContentScorer()
+    from matching.models import MatcherModel
+
+    latest = MatcherModel.objects.order_by("-version").values_list("version", flat=True).first()
+    if latest is None:
+        return ContentScorer()
+    if _learned_cache.get("version") != latest:
+        _learned_cache.update(version=latest, scorer=LearnedScorer(MatcherModel.objects.get(version=latest)))
+    return _learned_cache["scorer"]
