@@ -209,3 +209,12 @@ FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
 CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Matcher (issue 5). "content": fixed-weight content score; "learned": the newest trained
+# ``MatcherModel`` (``manage.py train_matcher``), with the content score while none is trained.
+MATCHER_MODEL = os.environ.get("MATCHER_MODEL", "content")
+# Where the matcher's index snapshot is kept (one file, rebuilt by ``manage.py build_matching_index``).
+MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
+# Background jobs (the matcher's retraining) in the database; ``manage.py db_worker`` runs them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
