@@ -1,7 +1,8 @@
-"""``python -m benchmarks [--scale N] [--only NAME]``: runs every benchmark module's ``run(scale)`` in turn.
+"""``python -m benchmarks [--scale N] [--only NAME] [--no-seed]``: builds the demo at scale N in a database of
+its own, then runs every benchmark module's ``run(scale)`` in turn; each prints its own figures.
 
-Each module measures against the database Django is configured with (``DATABASE_URL``, SQLite by default),
-seeded beforehand with ``manage.py seed_demo --scale N``; its figures are printed as they come.
+The database is ``DATABASE_URL`` when set, else ``var/benchmarks.sqlite3`` (never the demo's ``db.sqlite3``).
+Settings are ``config.settings.test``: no debug query log, fast password hashing, emails kept in memory.
 """
 
 import argparse
@@ -14,31 +15,43 @@ from pathlib import Path
 
 import django
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def benchmark_names():
     return sorted(info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name != "__main__")
 
 
+def timed(label, function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    print(f"-- {label} : {time.perf_counter() - started:.1f} s\n", flush=True)
+    return result
+
+
 def main(argv=None):
     names = benchmark_names()
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description="Runs each benchmarks/<name>.py module's run(scale)."
-    )
-    parser.add_argument("--scale", type=int, default=1, help="volume factor the data was seeded with")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Runs each benchmarks/<name>.py.")
+    parser.add_argument("--scale", type=int, default=1, help="volume factor of the demo data (seed_demo --scale)")
     parser.add_argument("--only", choices=names, help="run this benchmark only")
+    parser.add_argument("--no-seed", action="store_true", help="reuse the data already in the database")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if "DATABASE_URL" not in os.environ:
+        (ROOT / "var").mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'benchmarks.sqlite3'}"
     django.setup()
-    selected = [args.only] if args.only else names
-    if not selected:
-        print("Aucun benchmark : ajoutez un module benchmarks/<nom>.py avec une fonction run(scale).")
-        return 0
-    for name in selected:
+    from django.core.management import call_command
+
+    if not args.no_seed:
+        print(f"## seed_demo (scale {args.scale})", flush=True)
+        call_command("migrate", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
+        timed("seed_demo", call_command, "seed_demo", scale=args.scale, reset=True)
+    for name in [args.only] if args.only else names:
         print(f"## {name} (scale {args.scale})", flush=True)
-        started = time.perf_counter()
-        importlib.import_module(f"benchmarks.{name}").run(args.scale)
-        print(f"-- {name} : {time.perf_counter() - started:.1f} s\n", flush=True)
+        timed(name, importlib.import_module(f"benchmarks.{name}").run, args.scale)
     return 0
 
 
