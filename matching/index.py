@@ -73,13 +73,13 @@ class Table:
 
 
 class MatchingIndex:
-    def __init__(self, space, candidates, positions, *, seen_upto, fingerprint):
+    def __init__(self, space, candidates, positions, *, seen_upto, fingerprint, applied=None):
         self.space = space
         self.candidates = Table(candidates)
         self.positions = Table(positions)
         self.seen_upto = seen_upto
         self.fingerprint = fingerprint
-        self.applied = {}  # IndexChange id -> changed_at, within the replay window
+        self.applied = applied or {}  # IndexChange id -> changed_at, within the replay window
         self.lock = threading.Lock()
 
     def sync(self):
@@ -116,6 +116,7 @@ class MatchingIndex:
             "positions": self.positions.main,
             "seen_upto": self.seen_upto,
             "fingerprint": self.fingerprint,
+            "applied": self.applied,
         }
         temporary = directory / f"{SNAPSHOT_NAME}.tmp"
         joblib.dump(payload, temporary)
@@ -132,6 +133,7 @@ class MatchingIndex:
             payload["positions"],
             seen_upto=payload["seen_upto"],
             fingerprint=payload["fingerprint"],
+            applied=payload["applied"],
         )
 
 
@@ -146,6 +148,12 @@ def database_fingerprint():
 def build():
     """Builds the whole index from the database (a few queries, seconds for 100,000 candidates)."""
     seen_upto = IndexChange.objects.aggregate(n=Max("pk"))["n"] or 0
+    # The recent changes the rows read below already include: not to be replayed.
+    applied = dict(
+        IndexChange.objects.filter(pk__lte=seen_upto, changed_at__gte=timezone.now() - REPLAY_WINDOW).values_list(
+            "pk", "changed_at"
+        )
+    )
     fingerprint = database_fingerprint()
     space = build_space()
     return MatchingIndex(
@@ -154,6 +162,7 @@ def build():
         position_block(space, Position.objects.all()),
         seen_upto=seen_upto,
         fingerprint=fingerprint,
+        applied=applied,
     )
 
 
