@@ -39,6 +39,11 @@ RULES = {
     "audit.read": {Kind.FACILITATOR},
     # Aggregated reports on one's own contracts.
     "reports.own": {Kind.BUYER, Kind.FACILITATOR},
+    # The matcher's proposals: a prescriber for its own pool, the facilitator for every pool; only the
+    # facilitator asks a prescriber to submit someone and reads the matcher's fairness report.
+    "matching.read": {Kind.PRESCRIBER, Kind.FACILITATOR},
+    "matching.ask_prescriber": {Kind.FACILITATOR},
+    "matching.fairness": {Kind.FACILITATOR},
     # The SIAE directory is open to every logged-in organisation.
     "siae_directory.read": set(Kind),
 }
