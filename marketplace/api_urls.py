@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from marketplace import api
+from marketplace import api, matches_api
 
 router = SimpleRouter()
 router.register("positions", api.PositionViewSet, basename="api-position")
@@ -9,4 +10,9 @@ router.register("eligibility-checks", api.EligibilityCheckViewSet, basename="api
 router.register("submissions", api.SubmissionViewSet, basename="api-submission")
 router.register("placements", api.PlacementViewSet, basename="api-placement")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("positions/<int:pk>/matches/", matches_api.position_matches, name="api-position-matches"),
+    path("candidates/<int:pk>/matches/", matches_api.candidate_matches, name="api-candidate-matches"),
+    path("occupations/<str:code_rome>/similar/", matches_api.similar_occupations, name="api-similar-occupations"),
+    *router.urls,
+]

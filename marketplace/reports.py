@@ -1,0 +1,96 @@
+"""Figures the facilitator reports on people and placements, for the procurement reports to call.
+
+Every function takes a period (``start``, ``end``: dates, both included) and optionally a buyer
+organisation (only placements on that buyer's contracts count). Only placements validated by the
+facilitator count. A *participant* is a person with a validated placement starting in the period.
+
+    from marketplace import reports
+    reports.summary(start=date(2026, 1, 1), end=date(2026, 12, 31), buyer=ville_de_paris)
+"""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from marketplace.enums import DURABLE_OUTCOMES, ContractType, Level1Criterion, Level2Criterion, PlacementState
+from marketplace.models import Placement
+
+
+def _validated(*, buyer=None):
+    placements = Placement.objects.filter(state=PlacementState.VALIDATED)
+    if buyer is not None:
+        placements = placements.filter(position__contract__buyer=buyer)
+    return placements
+
+
+def _age(birth_date, day):
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def participants(*, start, end, buyer=None):
+    """{"count", "under_26", "over_50", "women", "qpv", "level1": {criterion label: count}}: people
+    counted once, with their age on their first placement's start date. QPV residence is the
+    level-2 criterion "QPV or ZRR" the prescriber declared."""
+    rows = (
+        _validated(buyer=buyer)
+        .filter(start_date__range=(start, end))
+        .order_by("submission__candidate_id", "start_date")
+        .values_list(
+            "submission__candidate_id",
+            "start_date",
+            "submission__candidate__birth_date",
+            "submission__candidate__sex",
+            "submission__candidate__level1_criteria",
+            "submission__candidate__level2_criteria",
+        )
+    )
+    people = {}
+    for candidate_id, *profile in rows:
+        people.setdefault(candidate_id, profile)
+    level1 = Counter()
+    result = {"count": len(people), "under_26": 0, "over_50": 0, "women": 0, "qpv": 0}
+    for start_date, birth_date, sex, level1_criteria, level2_criteria in people.values():
+        age = _age(birth_date, start_date)
+        result["under_26"] += age < 26
+        result["over_50"] += age > 50
+        result["women"] += sex == "f"
+        result["qpv"] += Level2Criterion.QPV_ZRR in level2_criteria
+        level1.update(level1_criteria)
+    result["level1"] = {label: level1[code] for code, label in Level1Criterion.choices}
+    return result
+
+
+def placements_by_contract_type(*, start, end, buyer=None):
+    """{contract type label: number of validated placements starting in the period}."""
+    counts = dict(
+        _validated(buyer=buyer)
+        .filter(start_date__range=(start, end))
+        .values_list("contract_type")
+        .annotate(n=Count("pk"))
+        .values_list("contract_type", "n")
+    )
+    return {label: counts.get(code, 0) for code, label in ContractType.choices}
+
+
+def durable_exits(*, start, end, buyer=None):
+    """Placements ending in the period: {"ended", "with_outcome", "durable", "rate"} where durable
+    exits are CDI, CDD of 6 months or more and qualifying training, and ``rate`` is their share of
+    the outcomes recorded (None when none is)."""
+    ended = _validated(buyer=buyer).filter(planned_end_date__range=(start, end))
+    counts = dict(ended.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+    with_outcome = sum(n for outcome, n in counts.items() if outcome)
+    durable = sum(n for outcome, n in counts.items() if outcome in DURABLE_OUTCOMES)
+    return {
+        "ended": sum(counts.values()),
+        "with_outcome": with_outcome,
+        "durable": durable,
+        "rate": round(durable / with_outcome, 3) if with_outcome else None,
+    }
+
+
+def summary(*, start, end, buyer=None):
+    return {
+        "participants": participants(start=start, end=end, buyer=buyer),
+        "placements_by_contract_type": placements_by_contract_type(start=start, end=end, buyer=buyer),
+        "durable_exits": durable_exits(start=start, end=end, buyer=buyer),
+    }

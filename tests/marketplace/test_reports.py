@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+
+from marketplace import reports
+from marketplace.enums import ContractType, PlacementState, SubmissionState
+from marketplace.models import Placement
+from tests.accounts.factories import OrganisationFactory
+from tests.marketplace.factories import CandidateFactory, PositionFactory, SubmissionFactory
+from tests.procurement.factories import AwardFactory
+
+pytestmark = pytest.mark.django_db
+
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+
+
+def placement(position, candidate, *, start, contract_type=ContractType.CDD, state=PlacementState.VALIDATED, **kw):
+    submission = SubmissionFactory(candidate=candidate, position=position, state=SubmissionState.HIRED)
+    return Placement.objects.create(
+        submission=submission,
+        position=position,
+        contract_type=contract_type,
+        hired_on=start,
+        start_date=start,
+        weekly_hours=35,
+        state=state,
+        **kw,
+    )
+
+
+def test_profiles_contract_types_and_durable_exits(company_org, prescriber_org):
+    buyer = OrganisationFactory(buyer=True)
+    contract = AwardFactory(company=company_org, contract__buyer=buyer).contract
+    ours = PositionFactory(company=company_org, contract=contract)
+    elsewhere = PositionFactory(company=company_org)
+    young_woman = CandidateFactory(
+        prescriber=prescriber_org, birth_date=datetime.date(2002, 1, 1), sex="f", level1_criteria=["rsa"]
+    )
+    senior_man = CandidateFactory(
+        prescriber=prescriber_org,
+        birth_date=datetime.date(1970, 1, 1),
+        sex="m",
+        level1_criteria=[],
+        level2_criteria=["over_50"],
+    )
+    june = datetime.date(2026, 6, 1)
+    placement(ours, young_woman, start=june, planned_end_date=datetime.date(2026, 12, 1), outcome="cdi")
+    placement(elsewhere, senior_man, start=june, contract_type=ContractType.CDI)
+    placement(ours, senior_man, start=june, planned_end_date=datetime.date(2026, 9, 1), outcome="job_seeking")
+    placement(ours, CandidateFactory(prescriber=prescriber_org), start=june, state=PlacementState.PENDING)
+    placement(ours, CandidateFactory(prescriber=prescriber_org), start=datetime.date(2025, 6, 1))
+
+    everything = reports.summary(start=START, end=END)
+    assert everything["participants"] == {
+        "count": 2,
+        "under_26": 1,
+        "over_50": 1,
+        "women": 1,
+        "qpv": 1,  # the young woman's factory criteria include QPV
+        "level1": {
+            "Bénéficiaire du RSA": 1,
+            "Bénéficiaire de l'ASS": 0,
+            "Bénéficiaire de l'AAH": 0,
+            "Demandeur d'emploi de très longue durée (24 mois et plus)": 0,
+        },
+    }
+    assert everything["placements_by_contract_type"]["CDD"] == 2
+    assert everything["placements_by_contract_type"]["CDI"] == 1
+    assert everything["durable_exits"] == {"ended": 2, "with_outcome": 2, "durable": 1, "rate": 0.5}
+
+    for_buyer = reports.summary(start=START, end=END, buyer=buyer)
+    assert for_buyer["participants"]["count"] == 2
+    assert for_buyer["placements_by_contract_type"]["CDI"] == 0
