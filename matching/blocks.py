@@ -5,14 +5,12 @@ situation and names are never fetched, so no feature can depend on them (``tests
 the scores do not move when they change).
 """
 
-import datetime
-
 import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from marketplace.enums import PositionState
-from marketplace.models import Candidate, Position
+from marketplace.models import Candidate
 
 # The only candidate and position fields the matcher reads.
 CANDIDATE_FIELDS = (
@@ -147,7 +145,3 @@ def position_block(space, queryset):
         french=np.array([level(r[11]) for r in rows], dtype=np.int8),
         text=_texts(space, [f"{r[4]} {r[5]}" for r in rows]),
     )
-
-
-def ordinal(day: datetime.date):
-    return day.toordinal()

@@ -34,10 +34,13 @@ def eligibility_flags(candidate_ids, today=None):
     """Candidate id → ``Eligibility`` value, in one query."""
     today = today or timezone.localdate()
     flags = dict.fromkeys(candidate_ids, Eligibility.PENDING)
-    valid = set(EligibilityCheck.objects.filter(candidate_id__in=flags).valid_on(today).values_list("candidate_id", flat=True))
-    checked = set(EligibilityCheck.objects.filter(candidate_id__in=flags).values_list("candidate_id", flat=True))
-    for pk in checked:
-        flags[pk] = Eligibility.ELIGIBLE if pk in valid else Eligibility.EXPIRED
+    for check in EligibilityCheck.objects.filter(candidate_id__in=flags).only(
+        "candidate_id", "is_eligible", "checked_at", "valid_until"
+    ):
+        if check.is_valid_on(today):
+            flags[check.candidate_id] = Eligibility.ELIGIBLE
+        elif flags[check.candidate_id] != Eligibility.ELIGIBLE:
+            flags[check.candidate_id] = Eligibility.EXPIRED
     return flags
 
 
@@ -49,12 +52,9 @@ def top(scored, limit):
     rows = np.concatenate([rows for _, rows, _, _ in scored])
     scores = np.concatenate([scores for _, _, scores, _ in scored])
     features = np.concatenate([feats for _, _, _, feats in scored])
-    if len(scores) > limit:
-        best = np.argpartition(-scores, limit - 1)[:limit]
-    else:
-        best = np.arange(len(scores))
+    best = np.argpartition(-scores, limit - 1)[:limit] if len(scores) > limit else np.arange(len(scores))
     # Ties by id, so that the order never depends on how the index happens to be laid out.
-    ids = np.array([scored[b][0].ids[r] for b, r in zip(blocks[best], rows[best])], dtype=np.int64)
+    ids = np.array([scored[b][0].ids[r] for b, r in zip(blocks[best], rows[best], strict=True)], dtype=np.int64)
     best = best[np.lexsort((ids, -scores[best]))]
     return [(scored[blocks[i]][0], rows[i], float(scores[i]), features[i]) for i in best]
 
@@ -70,8 +70,10 @@ def candidate_pool(position_id, *, prescriber_id=None, today=None, include_submi
     if position is None:
         return None, None, []
     scorer = scorer or active_scorer()
-    excluded = () if include_submitted else list(
-        Submission.objects.filter(position_id=position_id).values_list("candidate_id", flat=True)
+    excluded = (
+        ()
+        if include_submitted
+        else list(Submission.objects.filter(position_id=position_id).values_list("candidate_id", flat=True))
     )
     scored = []
     for block, live in index.candidates.blocks():
@@ -101,7 +103,9 @@ def rank_candidates(position_id, *, limit=20, today=None, **pool_options):
             object_id=int(block.ids[row]),
             score=score,
             features=feats,
-            reasons=reasons(feats, available_from=from_ordinal(block.available[row]), licence_required=licence, today=today),
+            reasons=reasons(
+                feats, available_from=from_ordinal(block.available[row]), licence_required=licence, today=today
+            ),
         )
         for block, row, score, feats in top(scored, limit)
     ]
@@ -115,8 +119,10 @@ def rank_positions(candidate_id, *, limit=20, today=None, include_submitted=Fals
     if candidate is None or limit <= 0:
         return []
     scorer = scorer or active_scorer()
-    excluded = () if include_submitted else list(
-        Submission.objects.filter(candidate_id=candidate_id).values_list("position_id", flat=True)
+    excluded = (
+        ()
+        if include_submitted
+        else list(Submission.objects.filter(candidate_id=candidate_id).values_list("position_id", flat=True))
     )
     available_from = from_ordinal(candidate.available[crow])
     scored = []
@@ -161,3 +167,7 @@ def similar_occupations(code_rome, *, k=10):
     best = np.argpartition(-scores, k - 1)[:k]
     best = best[np.lexsort((space.codes[best], -scores[best]))]
     return [(str(space.codes[j]), space.labels[j], float(scores[j])) for j in best]
+
+
+def is_known_occupation(code_rome):
+    return code_rome in matching_index.current().space.position_of

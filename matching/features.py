@@ -136,9 +136,7 @@ def for_pairs(space, candidates, candidate_rows, positions, position_rows):
         max_km=c.max_km,
         available=c.available,
         start=positions.start[position_rows],
-        gaps=_gaps(
-            c.qualification, c.french, positions.qualification[position_rows], positions.french[position_rows]
-        ),
+        gaps=_gaps(c.qualification, c.french, positions.qualification[position_rows], positions.french[position_rows]),
     )
 
 

@@ -175,7 +175,9 @@ def rebuild(directory=None):
     global _current
     index = build()
     index.save(directory or settings.MATCHING_INDEX_DIR)
-    IndexChange.objects.filter(pk__lte=index.seen_upto, changed_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    IndexChange.objects.filter(
+        pk__lte=index.seen_upto, changed_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
     with _current_lock:
         _current = index
     return index

@@ -22,13 +22,63 @@ from reference.models import JobTitle, Occupation, Skill
 SIMILARITY_WEIGHTS = {"skills": 0.5, "texts": 0.3, "structure": 0.2}
 SAME_BROAD_DOMAIN = 0.3
 # Words too common in ROME texts to tell occupations apart.
-FRENCH_STOP_WORDS = sorted(
-    set(
-        "a au aux avec ce ces d dans de des du elle en et il ils l la le les leur leurs ou par pas peut pour qu que "
-        "qui s sa se ses son sur un une est sont selon etc afin ainsi entre lors peuvent dont cet cette tout tous "
-        "etre lui y".split()
-    )
-)
+FRENCH_STOP_WORDS = [
+    "a",
+    "afin",
+    "ainsi",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "cet",
+    "cette",
+    "d",
+    "dans",
+    "de",
+    "des",
+    "dont",
+    "du",
+    "elle",
+    "en",
+    "entre",
+    "est",
+    "et",
+    "etc",
+    "etre",
+    "il",
+    "ils",
+    "l",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "leurs",
+    "lors",
+    "lui",
+    "ou",
+    "par",
+    "pas",
+    "peut",
+    "peuvent",
+    "pour",
+    "qu",
+    "que",
+    "qui",
+    "s",
+    "sa",
+    "se",
+    "selon",
+    "ses",
+    "son",
+    "sont",
+    "sur",
+    "tous",
+    "tout",
+    "un",
+    "une",
+    "y",
+]
 
 
 def text_vectorizer():
@@ -72,9 +122,12 @@ def reference_fingerprint():
 
 def occupation_documents(codes):
     """Label, job title labels, definition and access of each occupation, as one text."""
-    texts = {code: [label, definition, access] for code, label, definition, access in Occupation.objects.values_list(
-        "code_rome", "label", "definition", "access"
-    )}
+    texts = {
+        code: [label, definition, access]
+        for code, label, definition, access in Occupation.objects.values_list(
+            "code_rome", "label", "definition", "access"
+        )
+    }
     for code, label in JobTitle.objects.values_list("occupation_id", "label"):
         texts[code].append(label)
     return [" ".join(texts[code]) for code in codes]
@@ -117,9 +170,7 @@ def build_space():
     col_of = {code: i for i, code in enumerate(skill_ids)}
     rows = [row_of[o] for o in links[:, 0]]
     cols = [col_of[s] for s in links[:, 1]]
-    skills = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(codes), len(skill_ids))
-    )
+    skills = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(codes), len(skill_ids)))
     skills.sum_duplicates()
     skills.data[:] = 1.0
     transformer = TfidfTransformer(smooth_idf=True, norm=None).fit(skills)

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from matching import index as matching_index
 from tests.marketplace.factories import CandidateFactory, PositionFactory
-from tests.reference.factories import JobTitleFactory, OccupationFactory, SkillFactory, paris_arrondissement, real_commune
+from tests.reference.factories import (
+    JobTitleFactory,
+    OccupationFactory,
+    SkillFactory,
+    paris_arrondissement,
+    real_commune,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,31 @@
+"""The matcher's one workflow step: the facilitator asks a prescriber to submit a proposed candidate."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from accounts import perms
+from marketplace.enums import PositionState
+from marketplace.models import Submission
+from marketplace.notifications import notify
+
+
+@transaction.atomic
+def ask_prescriber(*, candidate, position, actor, organisation):
+    """Notifies the candidate's prescriber (in the app and by email) that the facilitator proposes
+    submitting this candidate to this position; the prescriber decides and submits."""
+    if not perms.can(organisation, "matching.ask_prescriber"):
+        raise PermissionDenied("Seul le facilitateur demande à un prescripteur de positionner un candidat.")
+    if position.state != PositionState.OPEN:
+        raise ValidationError("Cette offre n'est pas ouverte aux candidatures.")
+    if Submission.objects.filter(candidate=candidate, position=position).exists():
+        raise ValidationError("Ce candidat est déjà positionné sur cette offre.")
+    sender = actor.get_full_name() or actor.email
+    notify(
+        organisations=[candidate.prescriber],
+        text=(
+            f"{organisation.name} ({sender}) vous propose de positionner {candidate.full_name} sur l'offre "
+            f"« {position.job_title.label} » de {position.company.name}."
+        ),
+        link=reverse("marketplace:candidate_matches", args=[candidate.pk]),
+    )

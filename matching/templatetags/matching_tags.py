@@ -1,0 +1,33 @@
+"""Links to the matcher's proposals, shown on the marketplace's position and candidate pages to the
+organisations allowed to read them (``matching.read``)."""
+
+from django import template
+
+from accounts import perms
+
+register = template.Library()
+
+
+def _allowed(context):
+    request = context.get("request")
+    return perms.can(getattr(request, "organisation", None), "matching.read")
+
+
+@register.inclusion_tag("matching/includes/matches_link.html", takes_context=True)
+def position_matches_link(context, position):
+    return {
+        "allowed": _allowed(context) and position.state == "open",
+        "url_name": "marketplace:position_matches",
+        "pk": position.pk,
+        "label": "Candidats proposés par le rapprochement",
+    }
+
+
+@register.inclusion_tag("matching/includes/matches_link.html", takes_context=True)
+def candidate_matches_link(context, candidate):
+    return {
+        "allowed": _allowed(context),
+        "url_name": "marketplace:candidate_matches",
+        "pk": candidate.pk,
+        "label": "Offres proposées et métiers proches",
+    }
