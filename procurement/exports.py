@@ -3,6 +3,7 @@ formula (starting with =, +, -, @) are neutralised with a leading quote."""
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from openpyxl.drawing.image import Image
@@ -21,8 +22,11 @@ class Table:
 
 
 def neutralise(value):
+    """Quotes text a spreadsheet would run as a formula; decimals become numbers, the same on every database."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 

@@ -101,7 +101,7 @@ def test_dashboard_exports_neutralise_formulas(
     company_org.name = "=Bâtiment Durable"
     company_org.save()
     company = client.get(reverse("procurement:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
-    assert "'=Bâtiment Durable;1;833;350\n" in company.content.decode("utf-8-sig")
+    assert "'=Bâtiment Durable;1;833;350.0\n" in company.content.decode("utf-8-sig")
     annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("procurement:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 
