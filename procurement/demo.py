@@ -333,4 +333,3 @@ def _seed_transitions(contracts, actor, organisation):
                 )
             )
     ContractTransition.objects.bulk_create(logs, batch_size=5000)
-
