@@ -14,6 +14,7 @@ import io
 import joblib
 import numpy as np
 from django.conf import settings
+from threadpoolctl import threadpool_limits
 
 from matching.features import INDEX
 
@@ -59,7 +60,8 @@ class LearnedScorer:
     def __call__(self, features):
         if not len(features):
             return np.zeros(0, dtype=np.float32)
-        return self.estimator.predict_proba(features)[:, 1].astype(np.float32)
+        with threadpool_limits(limits=1):  # see ``training.fit_and_compare``
+            return self.estimator.predict_proba(features)[:, 1].astype(np.float32)
 
 
 def dump_estimator(estimator):
