@@ -14,12 +14,16 @@ from marketplace.enums import (
     SubmissionState,
 )
 from marketplace.models import Candidate, Position
-from reference.models import Commune, JobTitle, Occupation, Skill
+from reference.forms import CommuneField, JobTitleField, MultipleJobTitleField
+from reference.models import Commune, Occupation, Skill
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PositionForm(forms.ModelForm, DsfrBaseForm):
+    job_title = JobTitleField(label="Métier (appellation ROME)")
+    commune = CommuneField(label="Lieu de travail", help_text="Un arrondissement de Paris ou une commune.")
+
     class Meta:
         model = Position
         fields = [
@@ -41,9 +45,6 @@ class PositionForm(forms.ModelForm, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = services.contracts_open_to(organisation)
         self.fields["contract"].help_text = "Un marché attribué à votre entreprise, attribué ou en cours d'exécution."
-        self.fields["job_title"].queryset = JobTitle.objects.all()
-        self.fields["commune"].queryset = Commune.objects.all()
-        self.fields["commune"].help_text = "Un arrondissement de Paris ou une commune."
 
 
 class PositionFilterForm(DsfrBaseForm):
@@ -78,6 +79,8 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    commune = CommuneField(label="Commune de résidence")
+    job_titles = MultipleJobTitleField(label="Métiers recherchés")
     consent = forms.BooleanField(
         label=(
             "La personne a lu le texte d'information sur le traitement de ses données "
@@ -111,8 +114,6 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["job_titles"].queryset = JobTitle.objects.all()
-        self.fields["commune"].queryset = Commune.objects.all()
         if self.instance.pk is None:
             # Skills are prefilled from the sought jobs once the candidate exists, then edited here.
             del self.fields["skills"]
