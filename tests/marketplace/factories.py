@@ -6,52 +6,28 @@ from django.utils import timezone
 
 from marketplace.enums import ContractType, FrenchLevel, QualificationLevel, Sex, Situation, SubmissionState
 from marketplace.models import Candidate, EligibilityCheck, Position, Submission
-from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories import AwardFactory
+from tests.reference import factories as reference_factories
+from tests.reference.factories import SkillFactory
 
 
-class CommuneFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Commune
-        django_get_or_create = ["code_insee"]
+class CommuneFactory(reference_factories.CommuneFactory):
+    """Paris 19e by default: marketplace tests place positions and candidates in Paris."""
 
     code_insee = "75119"
     name = "Paris 19e Arrondissement"
     slug = "paris-19e"
-    department = "75"
     postcodes = "75019"
     latitude = 48.887
     longitude = 2.384
 
 
-class SkillFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Skill
-
-    code_ogr = factory.Sequence(lambda n: 900000 + n)
-    label = factory.Sequence(lambda n: f"Compétence {n}")
-    kind = "know_how"
-
-
-class OccupationDomainFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OccupationDomain
-        django_get_or_create = ["code"]
-
-    code = "F"
-    label = "Construction, bâtiment et travaux publics"
-
-
-class OccupationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Occupation
-        django_get_or_create = ["code_rome"]
-        skip_postgeneration_save = True
+class OccupationFactory(reference_factories.OccupationFactory):
+    """Masonry by default, with two skills unless ``skills=[...]`` is given."""
 
     code_rome = "F1703"
     label = "Maçonnerie"
-    domain = factory.LazyAttribute(lambda o: OccupationDomainFactory(code=o.code_rome[0]))
 
     @factory.post_generation
     def skills(obj, create, extracted, **kwargs):
@@ -59,13 +35,8 @@ class OccupationFactory(factory.django.DjangoModelFactory):
             obj.skills.set(extracted if extracted is not None else [SkillFactory(), SkillFactory()])
 
 
-class JobTitleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = JobTitle
-
-    code_ogr = factory.Sequence(lambda n: 800000 + n)
+class JobTitleFactory(reference_factories.JobTitleFactory):
     label = factory.Sequence(lambda n: f"Maçon {n}")
-    short_label = factory.SelfAttribute("label")
     occupation = factory.SubFactory(OccupationFactory)
 
 
