@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from reference.models import Commune, JobTitle
+
+
+class JobTitleSerializer(serializers.ModelSerializer):
+    code_rome = serializers.CharField(source="occupation_id", help_text="Code ROME du métier (fiche métier).")
+    occupation_label = serializers.CharField(source="occupation.label", help_text="Libellé du métier ROME.")
+
+    class Meta:
+        model = JobTitle
+        fields = ["code_ogr", "label", "code_rome", "occupation_label"]
+
+
+class CommuneSerializer(serializers.ModelSerializer):
+    postcodes = serializers.SerializerMethodField(help_text="Codes postaux de la commune.")
+
+    class Meta:
+        model = Commune
+        fields = ["code_insee", "name", "department", "postcodes", "latitude", "longitude"]
+
+    def get_postcodes(self, commune) -> list[str]:
+        return commune.postcodes.split(";")
