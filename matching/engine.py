@@ -45,18 +45,25 @@ def eligibility_flags(candidate_ids, today=None):
 
 
 def top(scored, limit):
-    """``scored``: (block, rows, scores, features) per block → the ``limit`` best as (block, row, score, features)."""
+    """``scored``: (block, rows, scores of those rows, features of every row of the block) per block →
+    the ``limit`` best as (block, row, score, features of that row), best first."""
     if not scored:
         return []
-    blocks = np.concatenate([np.full(len(rows), i) for i, (_, rows, _, _) in enumerate(scored)])
+    which = np.concatenate([np.full(len(rows), i) for i, (_, rows, _, _) in enumerate(scored)])
     rows = np.concatenate([rows for _, rows, _, _ in scored])
     scores = np.concatenate([scores for _, _, scores, _ in scored])
-    features = np.concatenate([feats for _, _, _, feats in scored])
     best = np.argpartition(-scores, limit - 1)[:limit] if len(scores) > limit else np.arange(len(scores))
     # Ties by id, so that the order never depends on how the index happens to be laid out.
-    ids = np.array([scored[b][0].ids[r] for b, r in zip(blocks[best], rows[best], strict=True)], dtype=np.int64)
+    ids = np.array([scored[w][0].ids[r] for w, r in zip(which[best], rows[best], strict=True)], dtype=np.int64)
     best = best[np.lexsort((ids, -scores[best]))]
-    return [(scored[blocks[i]][0], rows[i], float(scores[i]), features[i]) for i in best]
+    return [(scored[which[i]][0], rows[i], float(scores[i]), scored[which[i]][3][rows[i]]) for i in best]
+
+
+def _score(scorer, features, rows):
+    """A linear scorer is cheaper on every row than a copy of the kept ones; a model is not."""
+    if getattr(scorer, "scores_every_row", False):
+        return scorer(features)[rows]
+    return scorer(features[rows])
 
 
 def candidate_pool(position_id, *, prescriber_id=None, today=None, include_submitted=False, scorer=None):
@@ -87,7 +94,7 @@ def candidate_pool(position_id, *, prescriber_id=None, today=None, include_submi
         feats = F.for_position(index.space, block, position, prow)
         mask &= F.candidate_filter(block, position, prow, feats, today=today)
         rows = np.flatnonzero(mask)
-        scored.append((block, rows, scorer(feats[rows]), feats[rows]))
+        scored.append((block, rows, _score(scorer, feats, rows), feats))
     return position, prow, scored
 
 
@@ -135,7 +142,7 @@ def rank_positions(candidate_id, *, limit=20, today=None, include_submitted=Fals
         feats = F.for_candidate(index.space, candidate, crow, block)
         mask &= F.position_filter(candidate, crow, block, feats, today=today)
         rows = np.flatnonzero(mask)
-        scored.append((block, rows, scorer(feats[rows]), feats[rows]))
+        scored.append((block, rows, _score(scorer, feats, rows), feats))
     return [
         Proposal(
             object_id=int(block.ids[row]),

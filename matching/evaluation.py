@@ -82,7 +82,7 @@ def evaluate_ranking(*, max_positions=None, seed=0):
         if not scored:
             continue
         ids = np.concatenate([block.ids[rows] for block, rows, _, _ in scored])
-        features = np.concatenate([feats for *_, feats in scored])
+        features = np.concatenate([feats[rows] for _, rows, _, feats in scored])
         for name, scorer in scorers.items():
             order = np.argsort(-np.asarray(scorer(features)), kind="stable")[:TOP] if len(ids) else []
             rankings[name].append(([int(ids[i]) for i in order], relevant[position]))

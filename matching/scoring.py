@@ -42,6 +42,7 @@ def content_score(features):
 class ContentScorer:
     name = "content"
     label = "score de contenu (poids fixes)"
+    scores_every_row = True
 
     def __call__(self, features):
         return content_score(features)
