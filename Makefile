@@ -26,6 +26,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef ALLOWED_HOSTS=passerelle.example \
 		DATABASE_URL=postgres://u:p@127.0.0.1/db DJANGO_SETTINGS_MODULE=config.settings.prod \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -22,8 +22,8 @@ from marketplace.serializers import (
     PlacementSerializer,
     PositionSerializer,
     SubmissionSerializer,
+    SubmissionTransitionRequestSerializer,
     SubmissionTransitionSerializer,
-    TransitionSerializer,
 )
 
 
@@ -183,11 +183,11 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             organisation=self.request.organisation,
         )
 
-    @extend_schema(request=TransitionSerializer, responses=SubmissionSerializer)
+    @extend_schema(request=SubmissionTransitionRequestSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         submission = self.get_object()
-        payload = TransitionSerializer(data=request.data)
+        payload = SubmissionTransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         run(

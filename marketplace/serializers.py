@@ -170,7 +170,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["state", "state_changed_at", "refusal_reason", "created_at"]
 
-    def get_candidate_details(self, submission):
+    def get_candidate_details(self, submission) -> dict:
         return candidate_representation(submission.candidate, self.context["request"].organisation)
 
     def to_representation(self, submission):
@@ -181,7 +181,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return data
 
 
-class TransitionSerializer(serializers.Serializer):
+class SubmissionTransitionRequestSerializer(serializers.Serializer):
     to = serializers.ChoiceField(SubmissionState.choices)
     reason = serializers.ChoiceField(RefusalReason.choices, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -226,7 +226,7 @@ class PlacementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_candidate(self, placement):
+    def get_candidate(self, placement) -> dict:
         candidate = placement.submission.candidate
         return {"id": candidate.pk, "first_name": candidate.first_name, "last_name": candidate.last_name}
 

@@ -18,11 +18,11 @@ from procurement.models import Award, Contract, HoursStatement, SiaeOrder, SiaeP
 from procurement.serializers import (
     AwardRequestSerializer,
     ContractSerializer,
+    ContractTransitionRequestSerializer,
     HoursStatementSerializer,
     RejectSerializer,
     SiaeOrderSerializer,
     SiaeProfileSerializer,
-    TransitionSerializer,
     as_drf_error,
 )
 
@@ -72,10 +72,10 @@ class ContractViewSet(
             return [HasOrganisation(), CanPerform.to("contract.create")()]
         return super().get_permissions()
 
-    @extend_schema(request=TransitionSerializer, responses=ContractSerializer)
+    @extend_schema(request=ContractTransitionRequestSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        serializer = TransitionSerializer(data=request.data)
+        serializer = ContractTransitionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contract = _call(
             services.transition_contract,

@@ -91,7 +91,7 @@ class ContractSerializer(serializers.ModelSerializer):
         return self.instance
 
 
-class TransitionSerializer(serializers.Serializer):
+class ContractTransitionRequestSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=ContractState.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -160,7 +160,7 @@ class SiaeOrderSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["contract"].queryset = Contract.objects.visible_to(request.organisation)
+            self.fields["contract"].queryset = Contract.objects.visible_to(getattr(request, "organisation", None))
 
     def create(self, validated_data):
         request = self.context["request"]
@@ -205,8 +205,10 @@ class HoursStatementSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "source" in self.fields:
-            self.fields["source"].queryset = HoursSource.objects.filter(company=request.organisation)
-            self.fields["adjusts"].queryset = HoursStatement.objects.filter(source__company=request.organisation)
+            # Schema generation builds a bare request, with no organisation.
+            company = getattr(request, "organisation", None)
+            self.fields["source"].queryset = HoursSource.objects.filter(company=company)
+            self.fields["adjusts"].queryset = HoursStatement.objects.filter(source__company=company)
 
     def create(self, validated_data):
         request = self.context["request"]

@@ -183,6 +183,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "GET_MOCK_REQUEST": "accounts.schema.build_mock_request",
+    # Choice sets used by several serializers get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ContractStateEnum": "procurement.enums.ContractState",
+        "ModalityEnum": "procurement.enums.Modality",
+        "SectorEnum": "procurement.enums.Sector",
+        "StatementStateEnum": "procurement.enums.StatementState",
+        "PositionStateEnum": "marketplace.enums.PositionState",
+        "SubmissionStateEnum": "marketplace.enums.SubmissionState",
+        "RefusalReasonEnum": "marketplace.enums.RefusalReason",
+        "PlacementStateEnum": "marketplace.enums.PlacementState",
+    },
 }
 
 LOGGING = {
