@@ -88,8 +88,9 @@ class Block:
 
 
 def _place(latitudes, longitudes):
-    lat = np.radians(np.asarray(latitudes, dtype=np.float64))
-    return {"lat": lat, "lon": np.radians(np.asarray(longitudes, dtype=np.float64)), "coslat": np.cos(lat)}
+    """Radians in float32 (under a metre of error at Paris's latitude, and twice as fast to compute on)."""
+    lat = np.radians(np.asarray(latitudes, dtype=np.float32))
+    return {"lat": lat, "lon": np.radians(np.asarray(longitudes, dtype=np.float32)), "coslat": np.cos(lat)}
 
 
 def _indicator(rows, cols, shape):

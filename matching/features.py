@@ -90,10 +90,9 @@ def for_position(space, candidates, position, row):
     """Features of every candidate of the block for the ``row``-th position of ``position``."""
     occupation = position.occupation[row]
     padded = candidates.padded_occupations()
-    weights = space.weighted_skills[occupation]
-    total = weights.sum() or 1.0
-    declared = np.asarray(candidates.skills @ weights.T.toarray()).ravel() / total
-    common = np.asarray(candidates.skills @ space.skills[occupation].T.toarray()).ravel()
+    weights = space.weighted_skills[occupation].toarray().ravel()
+    declared = candidates.skills @ weights / (weights.sum() or 1.0)
+    common = candidates.skills @ space.skills[occupation].toarray().ravel()
     same = np.zeros(len(space.codes), dtype=np.float32)
     same[occupation] = 1.0
     return _assemble(
@@ -102,7 +101,7 @@ def for_position(space, candidates, position, row):
         sought=_best_per_row(padded, space.coverage[:, occupation]),
         declared=declared,
         common=common,
-        text=np.asarray(candidates.text @ position.text[row].T.toarray()).ravel(),
+        text=candidates.text @ position.text[row].toarray().ravel(),
         km=haversine_km(
             candidates.lat,
             candidates.lon,
