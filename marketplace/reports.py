@@ -1,11 +1,11 @@
 """Figures the facilitator reports on people and placements, for the procurement reports to call.
 
-Every function takes a period (``start``, ``end``: dates, both included) and optionally a buyer
-organisation (only placements on that buyer's contracts count). Only placements validated by the
+Every function takes a period (``start``, ``end``: dates, both included) and optionally the
+contracts to count (a queryset: a buyer's own contracts for its report). Only placements validated by the
 facilitator count. A *participant* is a person with a validated placement starting in the period.
 
     from marketplace import reports
-    reports.summary(start=date(2026, 1, 1), end=date(2026, 12, 31), buyer=ville_de_paris)
+    reports.summary(start=date(2026, 1, 1), end=date(2026, 12, 31), contracts=Contract.objects.filter(buyer=b))
 """
 
 from collections import Counter
@@ -14,12 +14,13 @@ from django.db.models import Count
 
 from marketplace.enums import DURABLE_OUTCOMES, ContractType, Level1Criterion, Level2Criterion, PlacementState
 from marketplace.models import Placement
+from procurement.exports import Table
 
 
-def _validated(*, buyer=None):
+def _validated(*, contracts=None):
     placements = Placement.objects.filter(state=PlacementState.VALIDATED)
-    if buyer is not None:
-        placements = placements.filter(position__contract__buyer=buyer)
+    if contracts is not None:
+        placements = placements.filter(position__contract__in=contracts)
     return placements
 
 
@@ -27,12 +28,12 @@ def _age(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def participants(*, start, end, buyer=None):
+def participants(*, start, end, contracts=None):
     """{"count", "under_26", "over_50", "women", "qpv", "level1": {criterion label: count}}: people
     counted once, with their age on their first placement's start date. QPV residence is the
     level-2 criterion "QPV or ZRR" the prescriber declared."""
     rows = (
-        _validated(buyer=buyer)
+        _validated(contracts=contracts)
         .filter(start_date__range=(start, end))
         .order_by("submission__candidate_id", "start_date")
         .values_list(
@@ -60,10 +61,10 @@ def participants(*, start, end, buyer=None):
     return result
 
 
-def placements_by_contract_type(*, start, end, buyer=None):
+def placements_by_contract_type(*, start, end, contracts=None):
     """{contract type label: number of validated placements starting in the period}."""
     counts = dict(
-        _validated(buyer=buyer)
+        _validated(contracts=contracts)
         .filter(start_date__range=(start, end))
         .values_list("contract_type")
         .annotate(n=Count("pk"))
@@ -72,11 +73,11 @@ def placements_by_contract_type(*, start, end, buyer=None):
     return {label: counts.get(code, 0) for code, label in ContractType.choices}
 
 
-def durable_exits(*, start, end, buyer=None):
+def durable_exits(*, start, end, contracts=None):
     """Placements ending in the period: {"ended", "with_outcome", "durable", "rate"} where durable
     exits are CDI, CDD of 6 months or more and qualifying training, and ``rate`` is their share of
     the outcomes recorded (None when none is)."""
-    ended = _validated(buyer=buyer).filter(planned_end_date__range=(start, end))
+    ended = _validated(contracts=contracts).filter(planned_end_date__range=(start, end))
     counts = dict(ended.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
     with_outcome = sum(n for outcome, n in counts.items() if outcome)
     durable = sum(n for outcome, n in counts.items() if outcome in DURABLE_OUTCOMES)
@@ -88,9 +89,40 @@ def durable_exits(*, start, end, buyer=None):
     }
 
 
-def summary(*, start, end, buyer=None):
+def summary(*, start, end, contracts=None):
     return {
-        "participants": participants(start=start, end=end, buyer=buyer),
-        "placements_by_contract_type": placements_by_contract_type(start=start, end=end, buyer=buyer),
-        "durable_exits": durable_exits(start=start, end=end, buyer=buyer),
+        "participants": participants(start=start, end=end, contracts=contracts),
+        "placements_by_contract_type": placements_by_contract_type(start=start, end=end, contracts=contracts),
+        "durable_exits": durable_exits(start=start, end=end, contracts=contracts),
     }
+
+
+def participant_tables(contracts, start, end):
+    """The same figures as report tables (aggregates only, no personal data), for the procurement reports."""
+    people = participants(start=start, end=end, contracts=contracts)
+    profile_rows = [
+        ["Participants", people["count"]],
+        ["Moins de 26 ans", people["under_26"]],
+        ["Plus de 50 ans", people["over_50"]],
+        ["Femmes", people["women"]],
+        ["Résidents QPV ou ZRR", people["qpv"]],
+        *([f"Critère de niveau 1 : {label}", count] for label, count in people["level1"].items()),
+    ]
+    types = placements_by_contract_type(start=start, end=end, contracts=contracts)
+    exits = durable_exits(start=start, end=end, contracts=contracts)
+    exit_rows = [
+        ["Parcours terminés", exits["ended"]],
+        ["Sorties renseignées", exits["with_outcome"]],
+        ["Sorties dynamiques (CDI, CDD de 6 mois et plus, formation qualifiante)", exits["durable"]],
+        ["Taux de sorties dynamiques", exits["rate"] if exits["rate"] is not None else ""],
+    ]
+    return [
+        Table("participants", "Participants par profil", ["Profil", "Nombre"], profile_rows),
+        Table(
+            "contrats-de-travail",
+            "Mises à l'emploi par type de contrat",
+            ["Type de contrat", "Nombre"],
+            [[label, count] for label, count in types.items()],
+        ),
+        Table("sorties", "Sorties de parcours", ["Indicateur", "Valeur"], exit_rows),
+    ]

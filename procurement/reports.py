@@ -3,12 +3,10 @@ personal data). Validated hours are read from ``ValidatedHours`` totals, so each
 grouped queries whatever the number of statements.
 
 Participant figures (profiles, placements by contract type, durable exits) belong to the marketplace:
-``participant_tables`` calls ``marketplace.reports.participant_tables(contracts, start, end)`` when that
-function exists; it must return a list of ``procurement.exports.Table`` built from aggregates only.
+``participant_tables`` asks ``marketplace.reports`` for them, as tables of aggregates only.
 """
 
 import datetime
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -163,13 +161,8 @@ def _month_table(validated):
 
 
 def participant_tables(contracts, period):
-    """Hook for participant figures (under 26, over 50, women, QPV, level-1 criteria, placements by
-    contract type, durable exits): delegated to ``marketplace.reports.participant_tables`` once it exists."""
-    try:
-        module = importlib.import_module("marketplace.reports")
-    except ModuleNotFoundError as exc:
-        if exc.name != "marketplace.reports":
-            raise
-        return []
-    provider = getattr(module, "participant_tables", None)
-    return list(provider(contracts, period.start, period.end)) if provider else []
+    """Participants by profile, placements by contract type and durable exits on these contracts."""
+    # Imported here: the marketplace builds on procurement, not the other way round.
+    from marketplace import reports as marketplace_reports
+
+    return marketplace_reports.participant_tables(contracts, period.start, period.end)

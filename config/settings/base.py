@@ -230,3 +230,6 @@ MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" 
 # Background jobs (the matcher's retraining) in the database; ``manage.py db_worker`` runs them.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Largest proof (payslip, timesheet, invoice) a company may upload with an hours statement.
+PROCUREMENT_PROOF_MAX_BYTES = env_int("PROCUREMENT_PROOF_MAX_BYTES", 5 * 1024 * 1024)

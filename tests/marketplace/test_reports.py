@@ -5,6 +5,7 @@ import pytest
 from marketplace import reports
 from marketplace.enums import ContractType, PlacementState, SubmissionState
 from marketplace.models import Placement
+from procurement.models import Contract
 from tests.accounts.factories import OrganisationFactory
 from tests.marketplace.factories import CandidateFactory, PositionFactory, SubmissionFactory
 from tests.procurement.factories import AwardFactory
@@ -68,6 +69,31 @@ def test_profiles_contract_types_and_durable_exits(company_org, prescriber_org):
     assert everything["placements_by_contract_type"]["CDI"] == 1
     assert everything["durable_exits"] == {"ended": 2, "with_outcome": 2, "durable": 1, "rate": 0.5}
 
-    for_buyer = reports.summary(start=START, end=END, buyer=buyer)
+    for_buyer = reports.summary(start=START, end=END, contracts=Contract.objects.filter(buyer=buyer))
     assert for_buyer["participants"]["count"] == 2
     assert for_buyer["placements_by_contract_type"]["CDI"] == 0
+
+
+def test_report_pages_show_participant_profiles_to_the_facilitator_and_each_buyer_its_own(
+    client_as, facilitator, buyer, buyer_org, company_org, prescriber_org
+):
+    ours = PositionFactory(
+        company=company_org, contract=AwardFactory(company=company_org, contract__buyer=buyer_org).contract
+    )
+    elsewhere = PositionFactory(company=company_org)
+    june = datetime.date(2026, 6, 1)
+    placement(ours, CandidateFactory(prescriber=prescriber_org, sex="f", last_name="Visible"), start=june)
+    placement(elsewhere, CandidateFactory(prescriber=prescriber_org, sex="f", last_name="Ailleurs"), start=june)
+    url = "/marches/rapports/?from=2026-01-01&to=2026-12-31"
+
+    page = client_as(facilitator).get(url).content.decode()
+    assert "Participants par profil" in page
+    assert "<td>Femmes</td><td>2</td>" in page.replace("\n", "").replace("  ", "")
+
+    page = client_as(buyer).get(url).content.decode()
+    assert "<td>Femmes</td><td>1</td>" in page.replace("\n", "").replace("  ", "")
+    # Aggregates only: no one's name reaches the buyer.
+    assert "Visible" not in page and "Ailleurs" not in page
+
+    workbook = client_as(buyer).get(url + "&export=xlsx")
+    assert workbook.status_code == 200
