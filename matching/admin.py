@@ -9,7 +9,15 @@ class MatcherModelAdmin(admin.ModelAdmin):
 
     list_display = ["version", "algorithm", "trained_at", "training_size", "holdout_size"]
     exclude = ["estimator"]
-    readonly_fields = ["version", "algorithm", "trained_at", "training_size", "holdout_size", "metrics", "feature_names"]
+    readonly_fields = [
+        "version",
+        "algorithm",
+        "trained_at",
+        "training_size",
+        "holdout_size",
+        "metrics",
+        "feature_names",
+    ]
 
     def has_add_permission(self, request):
         return False
