@@ -43,6 +43,8 @@ def content_score(features):
 
 
 class ContentScorer:
+    # Scorers are callables: templates must read their label, not call them.
+    do_not_call_in_templates = True
     name = "content"
     label = "score de contenu (poids fixes)"
     scores_every_row = True
@@ -54,6 +56,7 @@ class ContentScorer:
 class LearnedScorer:
     """Probability of a hire according to a trained estimator."""
 
+    do_not_call_in_templates = True
     name = "learned"
 
     def __init__(self, matcher_model):

@@ -20,6 +20,7 @@ def test_facilitator_sees_every_pool_and_asks_the_prescriber(
     assert pool["best"].full_name in page and pool["other_pool"].full_name in page
     assert "même métier recherché" in page and "Demander au prescripteur" in page
     assert pool["no_consent"].full_name not in page
+    assert "Classement : score de contenu (poids fixes)." in page
 
     response = client.post(
         reverse("marketplace:position_matches_ask", args=[mason_position.pk]), {"candidate": pool["best"].pk}
