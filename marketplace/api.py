@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
+from config.api_errors import as_api_error
 from marketplace import imports, services
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (
@@ -25,17 +25,6 @@ from marketplace.serializers import (
     SubmissionTransitionRequestSerializer,
     SubmissionTransitionSerializer,
 )
-
-
-def as_api_error(exc):
-    """A service's French refusal as DRF's 400 (field by field when it names fields) or 403."""
-    if isinstance(exc, PermissionDenied):
-        return ApiPermissionDenied(str(exc))
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 def run(service, **kwargs):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.perms import CanPerform, HasOrganisation
+from config.api_errors import as_api_error
 from procurement import progress, reports, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
@@ -23,7 +24,6 @@ from procurement.serializers import (
     RejectSerializer,
     SiaeOrderSerializer,
     SiaeProfileSerializer,
-    as_drf_error,
 )
 
 
@@ -45,7 +45,7 @@ def _call(service, **kwargs):
     try:
         return service(**kwargs)
     except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
+        raise as_api_error(exc) from exc
 
 
 class ContractViewSet(
@@ -224,5 +224,5 @@ class ReportSummaryView(APIView):
         try:
             period = reports.Period.from_params(request.query_params)
         except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+            raise as_api_error(exc) from exc
         return Response(reports.summary(request.organisation, period))

@@ -3,16 +3,10 @@ from rest_framework import serializers
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from config.api_errors import as_api_error
 from procurement import services
 from procurement.enums import AwardRole, ContractState, Modality
 from procurement.models import Award, Contract, HoursSource, HoursStatement, SiaeOrder, SiaeProfile
-
-
-def as_drf_error(exc):
-    """A service's Django ValidationError as DRF's, field by field (a 400, never a 500)."""
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -87,7 +81,7 @@ class ContractSerializer(serializers.ModelSerializer):
                 contract=contract, actor=request.user, organisation=request.organisation
             )
         except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+            raise as_api_error(exc) from exc
         return self.instance
 
 
@@ -167,7 +161,7 @@ class SiaeOrderSerializer(serializers.ModelSerializer):
         try:
             return services.create_siae_order(actor=request.user, organisation=request.organisation, **validated_data)
         except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+            raise as_api_error(exc) from exc
 
 
 class HoursStatementSerializer(serializers.ModelSerializer):
@@ -215,7 +209,7 @@ class HoursStatementSerializer(serializers.ModelSerializer):
         try:
             return services.declare_hours(actor=request.user, organisation=request.organisation, **validated_data)
         except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+            raise as_api_error(exc) from exc
 
 
 class RejectSerializer(serializers.Serializer):
