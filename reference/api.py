@@ -50,6 +50,11 @@ class JobTitleSearchView(ListAPIView):
     @extend_schema(
         parameters=[_search_parameter("par libellé d'appellation, code OGR ou code ROME (« F1703 »)")],
         summary="Rechercher un métier (appellation ROME)",
+        description=(
+            "Appellations du ROME 4.0 (France Travail, v460) : « ?q=macon » donne « Maçon / Maçonne » en premier. "
+            "Paginé : 20 résultats par page, `page_size` jusqu'à 100."
+        ),
+        tags=["référentiels"],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -74,6 +79,11 @@ class CommuneSearchView(ListAPIView):
     @extend_schema(
         parameters=[_search_parameter("par nom, code postal ou code INSEE")],
         summary="Rechercher une commune d'Île-de-France",
+        description=(
+            "Communes d'Île-de-France et arrondissements de Paris (INSEE / IGN via API Géo) : « ?q=paris 11 » "
+            "ou « ?q=75011 » donnent Paris 11e. Paginé : 20 résultats par page, `page_size` jusqu'à 100."
+        ),
+        tags=["référentiels"],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -2,8 +2,9 @@
 
 ``load_reference_data()`` is idempotent: every row is matched on its code (INSEE, ROME, OGR), new
 ones are created, changed ones updated, identical ones left alone, so a second run writes nothing.
-It reads the existing rows once per table and writes in bulk, in one transaction: a few seconds
-on SQLite and PostgreSQL for ~50,000 rows and ~90,000 links.
+It reads the existing rows once per table and writes in bulk, in one transaction: for ~50,000 rows
+and ~90,000 links, about 2 s on SQLite and 4 to 5 s on PostgreSQL into empty tables, under 1 s for a
+run that changes nothing (2-core machine).
 
 Rows that disappeared from the files are kept, since positions and candidates may point to them
 (``on_delete=PROTECT``), and only counted; occupation → skill links that disappeared are removed.

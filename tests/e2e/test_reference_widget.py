@@ -1,4 +1,5 @@
-"""The search-as-you-type widget in a real browser: type, pick with the keyboard or the mouse, submit."""
+"""The search-as-you-type widget of reference/forms.py in a real browser: type, pick with the keyboard or
+the mouse, submit (page in tests/reference/widget_page.py)."""
 
 import pytest
 
