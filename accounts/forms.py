@@ -3,6 +3,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
 from accounts.models import Organisation
+from reference.forms import CommuneField
 
 
 class SignupForm(DsfrBaseForm):
@@ -25,6 +26,7 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
     )
     # Longer than 14 so that a SIRET typed in groups ("217 500 016 00019") reaches clean_siret.
     siret = forms.CharField(label="SIRET", max_length=20, help_text="14 chiffres (exemple : 217 500 016 00019).")
+    commune = CommuneField(label="Commune", required=False)
 
     class Meta:
         model = Organisation
@@ -39,12 +41,6 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
             "email",
             "phone",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = self.fields["commune"].queryset.filter(
-            department__in=["75", "77", "78", "91", "92", "93", "94", "95"]
-        )
 
     def clean_siret(self):
         return "".join(self.cleaned_data["siret"].split())
