@@ -76,7 +76,8 @@ def my_positions(request):
         positions = Position.objects.filter(company=organisation)
     else:
         positions = Position.objects.filter(contract__buyer=organisation)
-    positions = positions.for_display().annotate(submission_count=Count("submissions"))
+    # Meta.ordering does not apply to aggregated querysets: order explicitly for stable pages.
+    positions = positions.for_display().annotate(submission_count=Count("submissions")).order_by("-created_at", "-pk")
     return render(
         request,
         "marketplace/my_positions.html",
