@@ -89,6 +89,9 @@ def synthetic_candidates(space, rng, n, job_titles):
         licence=rng.random(n) < 0.4,
         qualification=rng.choice([0, 3, 4, 5, 6], n).astype(np.int8),
         french=rng.integers(0, 7, n).astype(np.int8),
+        # A third of the candidates wish one or two contract types (bits), a quarter some weekly hours.
+        contract_types=np.where(rng.random(n) < 0.33, rng.integers(1, 64, n), 0).astype(np.int16),
+        wanted_hours=np.where(rng.random(n) < 0.25, rng.choice([20, 24, 28, 35], n), 0).astype(np.float32),
         occupations=occupations,
         skills=skills,
         text=_texts(space, rng, sought, job_titles),
@@ -113,6 +116,8 @@ def synthetic_positions(space, rng, n, job_titles):
         licence=rng.random(n) < 0.2,
         qualification=rng.choice([-1, -1, 3, 4], n).astype(np.int8),
         french=rng.choice([-1, 2, 3], n).astype(np.int8),
+        contract_type=(1 << rng.integers(0, 6, n)).astype(np.int16),
+        weekly_hours=rng.choice([20, 24, 35, 39], n).astype(np.float32),
         text=_texts(space, rng, [[o] for o in occupation], job_titles),
     )
 

@@ -79,6 +79,13 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    wanted_contract_types = forms.MultipleChoiceField(
+        label="Types de contrat souhaités",
+        help_text="Aucun coché : tous conviennent.",
+        choices=ContractType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     commune = CommuneField(label="Commune de résidence")
     job_titles = MultipleJobTitleField(label="Métiers recherchés")
     consent = forms.BooleanField(
@@ -109,6 +116,8 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             "driving_licence",
             "max_commute_km",
             "available_from",
+            "wanted_contract_types",
+            "wanted_weekly_hours",
         ]
         widgets = {"birth_date": DATE_INPUT, "available_from": DATE_INPUT, "skills": forms.CheckboxSelectMultiple}
 

@@ -156,6 +156,13 @@ class Candidate(models.Model):
         "distance maximale de trajet (km)", default=10, validators=[MaxValueValidator(200)]
     )
     available_from = models.DateField("disponible à partir du")
+    # Wishes the matcher weighs (empty: anything suits); never a hard filter.
+    wanted_contract_types = models.JSONField(
+        "types de contrat souhaités", default=list, blank=True, help_text="Aucun coché : tous conviennent."
+    )
+    wanted_weekly_hours = models.PositiveSmallIntegerField(
+        "heures par semaine souhaitées", null=True, blank=True, validators=[MaxValueValidator(48)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -174,6 +181,11 @@ class Candidate(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def wanted_contract_types_display(self):
+        labels = dict(ContractType.choices)
+        return ", ".join(labels.get(value, value) for value in self.wanted_contract_types)
 
     @property
     def has_consent(self):

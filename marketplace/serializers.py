@@ -60,6 +60,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     """The full record, for the candidate's prescriber and the facilitator."""
 
     level1_criteria = serializers.ListField(child=serializers.ChoiceField(Level1Criterion.choices), required=False)
+    wanted_contract_types = serializers.ListField(child=serializers.ChoiceField(ContractType.choices), required=False)
     level2_criteria = serializers.ListField(child=serializers.ChoiceField(Level2Criterion.choices), required=False)
     consent_at = serializers.DateTimeField(
         help_text="Date du consentement de la personne : sans consentement, pas de traitement."
@@ -89,6 +90,8 @@ class CandidateSerializer(serializers.ModelSerializer):
             "driving_licence",
             "max_commute_km",
             "available_from",
+            "wanted_contract_types",
+            "wanted_weekly_hours",
             "created_at",
         ]
         read_only_fields = ["prescriber", "consent_text_version", "created_at"]

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from marketplace.enums import PositionState
+from marketplace.enums import ContractType, PositionState
 from marketplace.models import Candidate
 
 # The only candidate and position fields the matcher reads.
@@ -24,6 +24,8 @@ CANDIDATE_FIELDS = (
     "driving_licence",
     "qualification_level",
     "french_level",
+    "wanted_contract_types",
+    "wanted_weekly_hours",
 )
 POSITION_FIELDS = (
     "id",
@@ -38,8 +40,19 @@ POSITION_FIELDS = (
     "driving_licence",
     "qualification_level",
     "french_level",
+    "contract_type",
+    "weekly_hours",
 )
 NO_REQUIREMENT = -1
+# Contract types as bits, so a candidate's wishes are one integer (0: no wish, anything suits).
+CONTRACT_TYPE_BIT = {value: 1 << i for i, value in enumerate(ContractType.values)}
+
+
+def contract_types_mask(values):
+    mask = 0
+    for value in values or ():
+        mask |= CONTRACT_TYPE_BIT.get(value, 0)
+    return mask
 
 
 def level(value):
@@ -138,6 +151,8 @@ def candidate_block(space, queryset):
         licence=np.array([r[7] for r in rows], dtype=bool),
         qualification=np.array([level(r[8]) for r in rows], dtype=np.int8),
         french=np.array([level(r[9]) for r in rows], dtype=np.int8),
+        contract_types=np.array([contract_types_mask(r[10]) for r in rows], dtype=np.int16),
+        wanted_hours=np.array([r[11] or 0 for r in rows], dtype=np.float32),
         occupations=_indicator(occ_rows, occ_cols, (len(ids), len(space.codes))),
         skills=_indicator(skill_rows, skill_cols, (len(ids), len(space.skill_ids))),
         text=_texts(space, [" ".join(d) for d in documents]),
@@ -157,5 +172,7 @@ def position_block(space, queryset):
         licence=np.array([r[9] for r in rows], dtype=bool),
         qualification=np.array([level(r[10]) for r in rows], dtype=np.int8),
         french=np.array([level(r[11]) for r in rows], dtype=np.int8),
+        contract_type=np.array([CONTRACT_TYPE_BIT.get(r[12], 0) for r in rows], dtype=np.int16),
+        weekly_hours=np.array([float(r[13]) for r in rows], dtype=np.float32),
         text=_texts(space, [f"{r[4]} {r[5]}" for r in rows]),
     )

@@ -10,6 +10,7 @@ import numpy as np
 EARTH_RADIUS_KM = 6371.0
 # Days of availability before the start date beyond which waiting longer says nothing more.
 AVAILABILITY_CAP_DAYS = 180
+FULL_TIME_HOURS = 35.0
 
 FEATURES = (
     "same_occupation",  # the position's occupation is one the candidate seeks
@@ -23,6 +24,8 @@ FEATURES = (
     "availability_days",  # days available before the start date, capped
     "qualification_gap",  # levels missing to the required qualification, 0 if none required
     "french_gap",  # CECRL levels missing to the required French level
+    "contract_type_mismatch",  # 1 when the candidate wishes other contract types, 0 if it fits or no wish
+    "weekly_hours_gap",  # |position's weekly hours − wished hours| / 35, capped at 1; 0 with no wish
 )
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -61,7 +64,14 @@ def _row_max(matrix_rows, values, fill=0.0):
     return out
 
 
-def _assemble(*, same, proximity, sought, declared, common, text, km, max_km, available, start, gaps):
+def _wishes(wanted_types, wanted_hours, contract_type, weekly_hours):
+    """How far the position is from what the candidate wishes (contract types as bit masks)."""
+    mismatch = (wanted_types != 0) & ((wanted_types & contract_type) == 0)
+    gap = np.where(wanted_hours > 0, np.minimum(np.abs(weekly_hours - wanted_hours) / FULL_TIME_HOURS, 1.0), 0.0)
+    return mismatch, gap
+
+
+def _assemble(*, same, proximity, sought, declared, common, text, km, max_km, available, start, gaps, wishes):
     # Column-major: each feature is written in one contiguous stroke.
     features = np.empty((len(km), len(FEATURES)), dtype=np.float32, order="F")
     features[:, INDEX["same_occupation"]] = same
@@ -75,6 +85,8 @@ def _assemble(*, same, proximity, sought, declared, common, text, km, max_km, av
     features[:, INDEX["availability_days"]] = np.clip(start - available, 0, AVAILABILITY_CAP_DAYS)
     features[:, INDEX["qualification_gap"]] = gaps[0]
     features[:, INDEX["french_gap"]] = gaps[1]
+    features[:, INDEX["contract_type_mismatch"]] = wishes[0]
+    features[:, INDEX["weekly_hours_gap"]] = wishes[1]
     return features
 
 
@@ -114,6 +126,9 @@ def for_position(space, candidates, position, row):
         available=candidates.available,
         start=position.start[row],
         gaps=_gaps(candidates.qualification, candidates.french, position.qualification[row], position.french[row]),
+        wishes=_wishes(
+            candidates.contract_types, candidates.wanted_hours, position.contract_type[row], position.weekly_hours[row]
+        ),
     )
 
 
@@ -145,6 +160,9 @@ def for_candidate(space, candidate, row, positions):
         available=candidate.available[row],
         start=positions.start,
         gaps=_gaps(candidate.qualification[row], candidate.french[row], positions.qualification, positions.french),
+        wishes=_wishes(
+            candidate.contract_types[row], candidate.wanted_hours[row], positions.contract_type, positions.weekly_hours
+        ),
     )
 
 
@@ -176,6 +194,12 @@ def for_pairs(space, candidates, candidate_rows, positions, position_rows):
         available=c.available,
         start=positions.start[position_rows],
         gaps=_gaps(c.qualification, c.french, positions.qualification[position_rows], positions.french[position_rows]),
+        wishes=_wishes(
+            c.contract_types,
+            c.wanted_hours,
+            positions.contract_type[position_rows],
+            positions.weekly_hours[position_rows],
+        ),
     )
 
 

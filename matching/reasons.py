@@ -2,7 +2,7 @@
 
 import datetime
 
-from matching.features import INDEX
+from matching.features import FULL_TIME_HOURS, INDEX
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -46,6 +46,11 @@ def reasons(features, *, available_from, licence_required, today, distance_phras
         out.append("disponible dès maintenant")
     if licence_required:
         out.append("permis B demandé : oui")
+    if features[INDEX["contract_type_mismatch"]]:
+        out.append("type de contrat non souhaité")
+    hours_gap = round(float(features[INDEX["weekly_hours_gap"]]) * FULL_TIME_HOURS)
+    if hours_gap:
+        out.append(f"écart de {hours_gap} h par semaine avec les horaires souhaités")
     for name, what in (("qualification_gap", "qualification"), ("french_gap", "français")):
         gap = int(features[INDEX[name]])
         if gap:

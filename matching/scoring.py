@@ -4,7 +4,8 @@ and a trained scikit-learn model (``MatcherModel``), chosen by ``settings.MATCHE
 Content score, between 0 and 1 before penalties (the positive weights add up to 1):
   0.20 same occupation + 0.10 occupation proximity + 0.20 skills of the sought occupations
   + 0.20 declared skills + 0.10 title and description text + 0.20 closeness (1 − distance / max commute)
-  − 0.10 per missing qualification level − 0.05 per missing French level.
+  − 0.10 per missing qualification level − 0.05 per missing French level
+  − 0.10 when the contract type is not one the candidate wishes − 0.10 × the weekly hours gap (in full-time units).
 Skills and occupation weigh most: they say whether the person can do the job; distance matters
 next, since a long commute is the first reason people give up a job in their first weeks.
 """
@@ -16,7 +17,7 @@ import numpy as np
 from django.conf import settings
 from threadpoolctl import threadpool_limits
 
-from matching.features import INDEX
+from matching.features import FEATURES, INDEX
 
 CONTENT_WEIGHTS = {
     "same_occupation": 0.20,
@@ -26,6 +27,8 @@ CONTENT_WEIGHTS = {
     "text_similarity": 0.10,
     "qualification_gap": -0.10,
     "french_gap": -0.05,
+    "contract_type_mismatch": -0.10,
+    "weekly_hours_gap": -0.10,
 }
 CLOSENESS_WEIGHT = 0.20
 
@@ -87,9 +90,11 @@ def active_scorer():
         return ContentScorer()
     from matching.models import MatcherModel
 
-    latest = MatcherModel.objects.order_by("-version").values_list("version", flat=True).first()
-    if latest is None:
+    latest = MatcherModel.objects.order_by("-version").values_list("version", "feature_names").first()
+    # A model trained on other features than today's cannot score them: the content score stands in.
+    if latest is None or latest[1] != list(FEATURES):
         return ContentScorer()
+    latest = latest[0]
     if _learned_cache.get("version") != latest:
         _learned_cache.update(version=latest, scorer=LearnedScorer(MatcherModel.objects.get(version=latest)))
     return _learned_cache["scorer"]

@@ -115,6 +115,8 @@ def test_prescriber_creates_a_candidate_with_consent_and_skills(client_as, presc
         "french_level": "3",
         "max_commute_km": "10",
         "available_from": "2026-01-05",
+        "wanted_contract_types": ["cdi", "cdd"],
+        "wanted_weekly_hours": "28",
     }
     client = client_as(prescriber)
     response = client.post("/candidats/nouveau/", form)
@@ -124,9 +126,11 @@ def test_prescriber_creates_a_candidate_with_consent_and_skills(client_as, presc
     candidate = Candidate.objects.get()
     assert response.status_code == 302
     assert candidate.prescriber == prescriber_org and candidate.has_consent
+    assert candidate.wanted_contract_types == ["cdi", "cdd"] and candidate.wanted_weekly_hours == 28
     assert set(candidate.skills.all()) == set(job_title.occupation.skills.all())
     page = client.get(f"/candidats/{candidate.pk}/").content.decode()
     assert "Éligibilité non vérifiée" in page
+    assert "CDI, CDD · 28 h par semaine" in page
 
 
 def test_facilitator_checks_eligibility_and_the_page_shows_expiry(client_as, facilitator, prescriber, candidate):
