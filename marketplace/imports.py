@@ -17,7 +17,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.enums import FrenchLevel, Level1Criterion, Level2Criterion, QualificationLevel, Sex, Situation
+from marketplace.enums import (
+    ContractType,
+    FrenchLevel,
+    Level1Criterion,
+    Level2Criterion,
+    QualificationLevel,
+    Sex,
+    Situation,
+)
 from marketplace.models import Candidate
 from reference.models import Commune, JobTitle, Occupation
 
@@ -41,6 +49,8 @@ COLUMNS = REQUIRED + [
     "permis",
     "distance_max_km",
     "disponible_le",
+    "contrats_souhaites",
+    "heures_souhaitees",
 ]
 MAX_ROWS = 5000
 SEX_CODES = {"F": Sex.FEMALE, "H": Sex.MALE, "M": Sex.MALE}
@@ -171,6 +181,14 @@ class RowParser:
         candidate.available_from = timezone.localdate()
         if get["disponible_le"]:
             candidate.available_from = _date(get["disponible_le"], "date de disponibilité", errors)
+        candidate.wanted_contract_types = _codes(
+            get["contrats_souhaites"], ContractType, "type(s) de contrat souhaité(s)", errors
+        )
+        hours = get["heures_souhaitees"]
+        if hours.isdigit() and 1 <= int(hours) <= 48:
+            candidate.wanted_weekly_hours = int(hours)
+        elif hours:
+            errors.append(f"heures souhaitées « {hours} » invalides (nombre d'heures par semaine, 48 au plus)")
         return candidate, job_titles, errors
 
 

@@ -104,3 +104,17 @@ def test_only_prescribers_import(api_as, client_as, company_user, facilitator):
     assert (
         api_as(facilitator).post("/api/v1/candidates/import/", {"file": upload}, format="multipart").status_code == 403
     )
+
+
+def test_wished_contract_types_and_hours_are_imported_or_reported(client_as, prescriber, job_title):
+    client = client_as(prescriber)
+    bad = [row(job_title, contrats_souhaites="cdi|stage", heures_souhaitees="60")]
+    page = client.post("/candidats/importer/", {"file": csv_upload(bad)}).content.decode()
+    assert "type(s) de contrat souhaité(s) inconnu(s) : stage" in page
+    assert "heures souhaitées « 60 » invalides" in page
+    assert not Candidate.objects.exists()
+
+    good = [row(job_title, contrats_souhaites="cdi|cddi", heures_souhaitees="24")]
+    client.post("/candidats/importer/", {"file": csv_upload(good)})
+    candidate = Candidate.objects.get()
+    assert candidate.wanted_contract_types == ["cdi", "cddi"] and candidate.wanted_weekly_hours == 24
