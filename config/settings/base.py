@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStateEnum": "marketplace.enums.SubmissionState",
         "RefusalReasonEnum": "marketplace.enums.RefusalReason",
         "PlacementStateEnum": "marketplace.enums.PlacementState",
+        "ContractTypeEnum": "marketplace.enums.ContractType",
     },
 }
 
