@@ -1,7 +1,6 @@
 """REST API of the marketplace. Every object is loaded through its ``visible_to`` queryset (outsiders
 get 404); role rules come from ``accounts.perms`` (403); services do the work (their refusals are 400)."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, status, viewsets
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import as_api_error
+from config.api_errors import as_api_error, call_service
 from marketplace import imports, services
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (
@@ -25,13 +24,6 @@ from marketplace.serializers import (
     SubmissionTransitionRequestSerializer,
     SubmissionTransitionSerializer,
 )
-
-
-def run(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except (DjangoValidationError, PermissionDenied) as exc:
-        raise as_api_error(exc) from exc
 
 
 class PositionViewSet(viewsets.ModelViewSet):
@@ -61,11 +53,11 @@ class PositionViewSet(viewsets.ModelViewSet):
             position.full_clean(exclude=["company", "created_by", "contract"])
         except DjangoValidationError as exc:
             raise as_api_error(exc) from exc
-        position = run(
+        position = call_service(
             services.save_position, position=position, actor=self.request.user, organisation=self.request.organisation
         )
         if state and state != position.state:
-            position = run(
+            position = call_service(
                 services.set_position_state, position=position, state=state, organisation=self.request.organisation
             )
         serializer.instance = position
@@ -130,7 +122,7 @@ class EligibilityCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
         candidate = serializer.validated_data["candidate"]
         if not Candidate.objects.visible_to(self.request.organisation).filter(pk=candidate.pk).exists():
             raise ValidationError({"candidate": ["Candidat inconnu."]})
-        serializer.instance = run(
+        serializer.instance = call_service(
             services.record_eligibility_check,
             candidate=candidate,
             criteria=serializer.validated_data["criteria"],
@@ -163,7 +155,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         candidate = serializer.validated_data["candidate"]
         if candidate.prescriber_id != self.request.organisation.pk:
             raise ValidationError({"candidate": ["Candidat inconnu."]})
-        serializer.instance = run(
+        serializer.instance = call_service(
             services.submit_candidate,
             candidate=candidate,
             position=serializer.validated_data["position"],
@@ -179,7 +171,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payload = SubmissionTransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        run(
+        call_service(
             services.transition_submission,
             submission=submission,
             target=data.pop("to"),
@@ -214,7 +206,7 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
     def validate(self, request, pk=None):
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        placement = run(
+        placement = call_service(
             services.validate_placement,
             placement=self.get_object(),
             note=payload.validated_data["note"],

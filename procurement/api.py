@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import as_api_error
+from config.api_errors import as_api_error, call_service
 from procurement import progress, reports, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
@@ -39,13 +39,6 @@ class ContractFilter(django_filters.FilterSet):
 
     def filter_company(self, queryset, name, value):
         return queryset.filter(awards__company_id=value)
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_api_error(exc) from exc
 
 
 class ContractViewSet(
@@ -77,7 +70,7 @@ class ContractViewSet(
     def transition(self, request, pk=None):
         serializer = ContractTransitionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contract = _call(
+        contract = call_service(
             services.transition_contract,
             contract=self.get_object(),
             actor=request.user,
@@ -91,7 +84,7 @@ class ContractViewSet(
     def award(self, request, pk=None):
         serializer = AwardRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contract = _call(
+        contract = call_service(
             services.award_contract,
             contract=self.get_object(),
             actor=request.user,
@@ -188,7 +181,7 @@ class HoursViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     @extend_schema(request=None, responses=HoursStatementSerializer)
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
-        statement = _call(
+        statement = call_service(
             services.validate_statement,
             statement=self.get_object(),
             actor=request.user,
@@ -201,7 +194,7 @@ class HoursViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     def reject(self, request, pk=None):
         serializer = RejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        statement = _call(
+        statement = call_service(
             services.reject_statement,
             statement=self.get_object(),
             actor=request.user,
