@@ -18,6 +18,7 @@ from marketplace.serializers import (
     CandidateSerializer,
     DecisionSerializer,
     EligibilityCheckSerializer,
+    OutcomeSerializer,
     PlacementSerializer,
     PositionSerializer,
     SubmissionSerializer,
@@ -211,6 +212,35 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
             placement=self.get_object(),
             note=payload.validated_data["note"],
             actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+
+    @extend_schema(request=DecisionSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
+    def refuse(self, request, pk=None):
+        """Refuses a hire, saying why in ``note``; the opening is free again."""
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        placement = call_service(
+            services.refuse_placement,
+            placement=self.get_object(),
+            note=payload.validated_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+
+    @extend_schema(request=OutcomeSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
+    def outcome(self, request, pk=None):
+        """Records where the person stands at the end of a validated placement."""
+        payload = OutcomeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        placement = call_service(
+            services.record_outcome,
+            placement=self.get_object(),
+            outcome=payload.validated_data["outcome"],
             organisation=request.organisation,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)

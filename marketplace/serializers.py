@@ -9,6 +9,7 @@ from marketplace.enums import (
     ContractType,
     Level1Criterion,
     Level2Criterion,
+    PlacementOutcome,
     PositionState,
     ProofKind,
     RefusalReason,
@@ -236,3 +237,7 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)

@@ -141,3 +141,47 @@ def test_placement_pages_are_scoped(client_as, other_company_user, company_user,
         .status_code
         == 403
     )
+
+
+def test_refusal_through_the_api_needs_a_reason_and_frees_the_opening(
+    api_as, company_user, facilitator, prescriber_org, position
+):
+    submissions = [
+        SubmissionFactory(candidate=CandidateFactory(prescriber=prescriber_org), position=position, interview=True)
+        for _ in range(position.openings)
+    ]
+    for submission in submissions:
+        hire(api_as, company_user, submission)
+    position.refresh_from_db()
+    assert position.state == PositionState.FILLED
+    placement = Placement.objects.filter(position=position).first()
+    url = f"/api/v1/placements/{placement.pk}/refuse/"
+
+    assert api_as(company_user).post(url, {"note": "Non"}, format="json").status_code == 403
+    blank = api_as(facilitator).post(url, {"note": " "}, format="json")
+    assert blank.status_code == 400
+    assert blank.json()["note"] == ["Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."]
+    response = api_as(facilitator).post(url, {"note": "Critères non justifiés"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["state"], response.json()["decision_note"]) == ("refused", "Critères non justifiés")
+    position.refresh_from_db()
+    assert position.state == PositionState.OPEN
+
+
+def test_outcome_through_the_api_only_for_validated_placements(api_as, company_user, facilitator, position, candidate):
+    EligibilityCheckFactory(candidate=candidate)
+    hire(api_as, company_user, SubmissionFactory(candidate=candidate, position=position, interview=True))
+    placement = Placement.objects.get()
+    url = f"/api/v1/placements/{placement.pk}/outcome/"
+
+    early = api_as(facilitator).post(url, {"outcome": "cdi"}, format="json")
+    assert early.json() == {"non_field_errors": ["Seule une mise à l'emploi validée a une sortie."]}
+    api_as(facilitator).post(f"/api/v1/placements/{placement.pk}/validate/", {}, format="json")
+    assert api_as(facilitator).post(url, {"outcome": "lottery"}, format="json").status_code == 400
+    assert api_as(company_user).post(url, {"outcome": "cdi"}, format="json").status_code == 403
+    response = api_as(facilitator).post(url, {"outcome": "cdi"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    placement.refresh_from_db()
+    assert placement.outcome == "cdi" and placement.outcome_recorded_at is not None
