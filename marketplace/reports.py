@@ -10,6 +10,7 @@ facilitator count. A *participant* is a person with a validated placement starti
 
 from collections import Counter
 
+from django.conf import settings
 from django.db.models import Count
 
 from marketplace.enums import DURABLE_OUTCOMES, ContractType, Level1Criterion, Level2Criterion, PlacementState
@@ -97,16 +98,24 @@ def summary(*, start, end, contracts=None):
     }
 
 
-def participant_tables(contracts, start, end):
-    """The same figures as report tables (aggregates only, no personal data), for the procurement reports."""
+def masked(count):
+    """A count small enough to point at someone (one RSA recipient on a contract) is shown as a bound."""
+    threshold = settings.REPORT_SMALL_COUNT_THRESHOLD
+    return f"moins de {threshold}" if 0 < count < threshold else count
+
+
+def participant_tables(contracts, start, end, *, mask_small_counts=False):
+    """The same figures as report tables (aggregates only, no personal data), for the procurement reports.
+    With ``mask_small_counts`` (anyone but the facilitator), small profile counts are masked."""
     people = participants(start=start, end=end, contracts=contracts)
+    shown = masked if mask_small_counts else int
     profile_rows = [
-        ["Participants", people["count"]],
-        ["Moins de 26 ans", people["under_26"]],
-        ["Plus de 50 ans", people["over_50"]],
-        ["Femmes", people["women"]],
-        ["Résidents QPV ou ZRR", people["qpv"]],
-        *([f"Critère de niveau 1 : {label}", count] for label, count in people["level1"].items()),
+        ["Participants", shown(people["count"])],
+        ["Moins de 26 ans", shown(people["under_26"])],
+        ["Plus de 50 ans", shown(people["over_50"])],
+        ["Femmes", shown(people["women"])],
+        ["Résidents QPV ou ZRR", shown(people["qpv"])],
+        *([f"Critère de niveau 1 : {label}", shown(count)] for label, count in people["level1"].items()),
     ]
     types = placements_by_contract_type(start=start, end=end, contracts=contracts)
     exits = durable_exits(start=start, end=end, contracts=contracts)

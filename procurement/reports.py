@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.models import Organisation
+from accounts.perms import sees_everything
 from procurement.enums import SIAE_MODALITIES, Modality, Sector, StatementState
 from procurement.exports import Table
 from procurement.models import Award, ClauseSettings, Contract, HoursStatement, SiaeOrder, ValidatedHours
@@ -125,7 +126,7 @@ def tables(organisation, period):
         _modality_table(validated),
         _month_table(validated),
     ]
-    return result + participant_tables(contracts, period)
+    return result + participant_tables(contracts, period, mask_small_counts=not sees_everything(organisation))
 
 
 def _company_table(contracts, validated):
@@ -160,9 +161,11 @@ def _month_table(validated):
     return Table("mois", "Par mois", ["Mois", "Heures validées"], rows)
 
 
-def participant_tables(contracts, period):
+def participant_tables(contracts, period, *, mask_small_counts):
     """Participants by profile, placements by contract type and durable exits on these contracts."""
     # Imported here: the marketplace builds on procurement, not the other way round.
     from marketplace import reports as marketplace_reports
 
-    return marketplace_reports.participant_tables(contracts, period.start, period.end)
+    return marketplace_reports.participant_tables(
+        contracts, period.start, period.end, mask_small_counts=mask_small_counts
+    )

@@ -3,6 +3,7 @@ role through ``accounts.perms`` (403) and calls a service."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.template.defaultfilters import floatformat
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
-from accounts.perms import can, organisation_required
+from accounts.perms import can, organisation_required, sees_everything
 from procurement import decp, exports, progress, reports, services, workflows
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import (
@@ -385,6 +386,8 @@ def report_dashboard(request):
         "summary": reports.summary(request.organisation, period),
         "tables": tables,
         "can_annual": can(request.organisation, "reports.all"),
+        "masks_small_counts": not sees_everything(request.organisation),
+        "small_count_threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
     }
     return render(request, "procurement/report_dashboard.html", context)
 

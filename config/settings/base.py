@@ -218,6 +218,9 @@ ELIGIBILITY_LEVEL2_MIN = env_int("ELIGIBILITY_LEVEL2_MIN", 2)
 ELIGIBILITY_VALIDITY_DAYS = env_int("ELIGIBILITY_VALIDITY_DAYS", 183)
 # Submissions waiting longer than this at one stage show on the facilitator's follow-up page.
 FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
+# Profile counts (RSA, disability, women...) below this are shown as "moins de N" to everyone but the
+# facilitator: on a small contract, one person is easy to recognise.
+REPORT_SMALL_COUNT_THRESHOLD = env_int("REPORT_SMALL_COUNT_THRESHOLD", 5)
 # Version of the consent text prescribers have candidates agree to.
 CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Absolute address of the site, for links in notification emails.

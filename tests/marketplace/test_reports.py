@@ -1,5 +1,7 @@
 import datetime
+import io
 
+import openpyxl
 import pytest
 
 from marketplace import reports
@@ -91,9 +93,29 @@ def test_report_pages_show_participant_profiles_to_the_facilitator_and_each_buye
     assert "<td>Femmes</td><td>2</td>" in page.replace("\n", "").replace("  ", "")
 
     page = client_as(buyer).get(url).content.decode()
-    assert "<td>Femmes</td><td>1</td>" in page.replace("\n", "").replace("  ", "")
+    # One woman on the buyer's contracts: too few to show without pointing at her.
+    assert "<td>Femmes</td><td>moins de 5</td>" in page.replace("\n", "").replace("  ", "")
+    assert "les effectifs de moins de 5 participants sont masqués" in page
     # Aggregates only: no one's name reaches the buyer.
     assert "Visible" not in page and "Ailleurs" not in page
 
     workbook = client_as(buyer).get(url + "&export=xlsx")
     assert workbook.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["Participants par profil"]
+    assert ["Femmes", "moins de 5"] in [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_buyers_see_profile_counts_once_there_are_enough_people(
+    client_as, buyer, buyer_org, company_org, prescriber_org
+):
+    ours = PositionFactory(
+        company=company_org, contract=AwardFactory(company=company_org, contract__buyer=buyer_org).contract
+    )
+    for _ in range(5):
+        placement(ours, CandidateFactory(prescriber=prescriber_org, sex="f"), start=datetime.date(2026, 6, 1))
+
+    page = client_as(buyer).get("/marches/rapports/?from=2026-01-01&to=2026-12-31").content.decode()
+
+    flat = page.replace("\n", "").replace("  ", "")
+    assert "<td>Femmes</td><td>5</td>" in flat
+    assert "ASS</td><td>0</td>" in flat  # nobody: nothing to hide
