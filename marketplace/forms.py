@@ -133,15 +133,13 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             ).distinct()
             self.fields["skills"].help_text = "Compétences des métiers ROME recherchés : décochez celles qui manquent."
 
-    def save(self, commit=True):
+    def filled_candidate(self):
+        """The candidate with the form's values, consent dated when first given, not saved yet:
+        ``services.save_candidate`` writes it with ``job_titles`` and ``skills`` from ``cleaned_data``."""
         candidate = super().save(commit=False)
-        if candidate.consent_at is None:
+        if candidate.consent_at is None and self.cleaned_data["consent"]:
             candidate.consent_at = timezone.now()
             candidate.consent_text_version = settings.CANDIDATE_CONSENT_TEXT_VERSION
-        if commit:
-            candidate.save()
-            self.save_m2m()
-            services.prefill_skills(candidate)
         return candidate
 
 

@@ -46,11 +46,24 @@ def candidate_edit(request, pk=None):
     candidate = (
         _visible_candidate(request, pk) if pk else Candidate(prescriber=request.organisation, created_by=request.user)
     )
+    if candidate.is_anonymised:
+        messages.error(request, services.ANONYMISED)
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        candidate = form.save()
-        messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
-        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+        try:
+            candidate = services.save_candidate(
+                candidate=form.filled_candidate(),
+                job_titles=form.cleaned_data["job_titles"],
+                skills=form.cleaned_data.get("skills"),
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
+            return redirect("marketplace:candidate_detail", pk=candidate.pk)
     return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
 
 

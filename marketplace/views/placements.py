@@ -77,7 +77,10 @@ def placement_outcome(request, pk):
     if form.is_valid():
         try:
             services.record_outcome(
-                placement=placement, outcome=form.cleaned_data["outcome"], organisation=request.organisation
+                placement=placement,
+                outcome=form.cleaned_data["outcome"],
+                actor=request.user,
+                organisation=request.organisation,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
