@@ -6,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 from marketplace import services, workflows
 from marketplace.enums import (
     ContractType,
+    ErasureReason,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
@@ -230,3 +231,19 @@ class DecisionForm(DsfrBaseForm):
 
 class OutcomeForm(DsfrBaseForm):
     outcome = forms.ChoiceField(label="Situation à la fin du contrat", choices=PlacementOutcome.choices)
+
+
+class AnonymiseForm(DsfrBaseForm):
+    reason = forms.ChoiceField(
+        label="Motif", choices=[(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION]
+    )
+    reference = forms.CharField(
+        label="Référence de la demande",
+        help_text="Numéro de courrier ou de ticket, pour retrouver la demande : ni nom ni coordonnées.",
+        max_length=100,
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label="Je confirme l'anonymisation : elle est définitive.",
+        required=True,
+    )

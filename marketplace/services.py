@@ -274,7 +274,7 @@ def _log(submission, *, source, target, actor, organisation, reason="", note="",
         candidate=submission.candidate_id,
         concerned=submission.position.company_id,
         contract=submission.position.contract_id,
-        details={"from": source, "to": target, **({"reason": reason} if reason else {})},
+        details={"from": source, "to": target, **({"refusal_reason": reason} if reason else {})},
     )
 
 
