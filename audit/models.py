@@ -43,8 +43,10 @@ class AuditEventQuerySet(models.QuerySet):
         raise AuditLogIsAppendOnly(READ_ONLY)
 
     def for_display(self):
-        return self.select_related(
-            "actor", "actor_organisation", "organisation", "candidate", "contract", "content_type"
+        # Prefetched, not joined: filtering on candidate_id or contract_id would make Django's join
+        # an INNER one, hiding the events of a deleted record.
+        return self.select_related("actor", "actor_organisation", "organisation", "content_type").prefetch_related(
+            "candidate", "contract"
         )
 
 

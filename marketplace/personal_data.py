@@ -306,7 +306,7 @@ def export_candidate(*, candidate, fmt, actor, organisation):
 ALREADY_DONE = "Les données de cette personne sont déjà anonymisées."
 
 
-def _in_progress(candidate):
+def has_work_in_progress(candidate):
     """Submissions still moving or hires waiting for validation: they are closed first."""
     return (
         Submission.objects.filter(candidate=candidate, state__in=ACTIVE_STATES).exists()
@@ -345,7 +345,7 @@ def _anonymise(candidate, *, actor, organisation, reason, reference=""):
     candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
     if candidate.is_anonymised:
         raise ValidationError(ALREADY_DONE)
-    if _in_progress(candidate):
+    if has_work_in_progress(candidate):
         raise ValidationError(
             "Cette personne a une candidature en cours ou une embauche à valider : refusez-la (ou demandez "
             "au prescripteur de la retirer) avant d'anonymiser ses données."
@@ -417,7 +417,7 @@ def anonymise_inactive(*, months=None, dry_run=False):
     candidates, cutoff = inactive_candidates(months=months)
     anonymised, left = 0, 0
     for candidate in candidates.order_by("pk").iterator():
-        if _in_progress(candidate):
+        if has_work_in_progress(candidate):
             left += 1
             continue
         if not dry_run:

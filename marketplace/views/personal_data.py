@@ -52,6 +52,10 @@ def candidate_anonymise(request, pk):
         else:
             messages.success(request, "Les données de la personne sont anonymisées ; ses heures restent comptées.")
             return redirect("marketplace:candidate_detail", pk=pk)
-    can_export = perms.can_export_personal_data(request.organisation, candidate)
-    context = {"candidate": candidate, "form": form, "can_export": can_export}
+    context = {
+        "candidate": candidate,
+        "form": form,
+        "can_export": perms.can_export_personal_data(request.organisation, candidate),
+        "in_progress": personal_data.has_work_in_progress(candidate),
+    }
     return render(request, "marketplace/candidate_anonymise.html", context)

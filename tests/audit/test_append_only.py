@@ -9,6 +9,7 @@ from django.urls import get_resolver
 from audit.enums import AuditAction
 from audit.models import AuditEvent, AuditLogIsAppendOnly
 from audit.services import record
+from marketplace.models import Candidate
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,21 @@ def test_no_api_endpoint_serves_or_writes_the_log():
     }
     assert serialized == set()
     assert [route for route, _ in api if "audit" in route] == []
+
+
+def test_the_log_outlives_what_it_speaks_of(client_as, facilitator, facilitator_org, candidate):
+    """Deleting a record (the demo's reset does) leaves its events untouched, with its number."""
+    record(
+        action=AuditAction.CANDIDATE_UPDATED,
+        actor=facilitator,
+        organisation=facilitator_org,
+        target=candidate,
+        candidate=candidate,
+        concerned=candidate.prescriber,
+    )
+    pk = candidate.pk
+    Candidate.objects.filter(pk=pk).delete()
+    event = AuditEvent.objects.get()
+    assert (event.candidate_id, event.object_id, event.object_label) == (pk, pk, f"Candidat n° {pk}")
+    page = client_as(facilitator).get("/journal-d-audit/", {"candidat": pk}).content.decode()
+    assert f"<td>n° {pk}</td>" in page

@@ -228,6 +228,10 @@ def test_only_the_facilitator_anonymises(client_as, request, candidate, role):
 
 def test_work_in_progress_is_closed_before_anonymisation(client_as, facilitator, candidate, position):
     SubmissionFactory(candidate=candidate, position=position, state=SubmissionState.PRESELECTED)
+    assert (
+        "a une candidature en cours"
+        in client_as(facilitator).get(f"/candidats/{candidate.pk}/anonymiser/").content.decode()
+    )
     response = client_as(facilitator).post(
         f"/candidats/{candidate.pk}/anonymiser/", {"reason": "request", "confirm": "on"}
     )
