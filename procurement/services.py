@@ -301,7 +301,7 @@ def _record_statement(statement, action, actor, organisation, **details):
         candidate=candidate.first(),
         concerned=source.company_id,
         contract=source.contract_id,
-        details={"month": statement.month.isoformat(), "hours": str(statement.hours), **details},
+        details={"month": statement.month.isoformat(), "hours": f"{statement.hours:.2f}", **details},
     )
 
 

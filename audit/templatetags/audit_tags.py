@@ -1,5 +1,7 @@
 """``{% audit_details event %}``: an event's details in French, field names and states by their labels."""
 
+import datetime
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
@@ -44,6 +46,8 @@ def _value(model, name, value):
         return "oui" if value else "non"
     if name in CODE_LABELS:
         return CODE_LABELS[name].get(value, value)
+    if name == "month":
+        return datetime.date.fromisoformat(value).strftime("%m/%Y")
     field = _field(model, name)
     if field is not None and field.choices:
         return dict(field.flatchoices).get(value, value)
