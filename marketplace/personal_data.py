@@ -159,7 +159,8 @@ def record_table(candidate):
 
 def export_tables(candidate):
     """The person's data, one table per kind: record, eligibility checks, submissions and their
-    history, placements, hours, and who did what with their data (audit log). Nine queries."""
+    history, placements, hours, and who did what with their data (audit log). Ten queries, whatever
+    the person's history."""
     checks = EligibilityCheck.objects.filter(candidate=candidate).select_related(
         "checked_by", "checked_by_organisation"
     )

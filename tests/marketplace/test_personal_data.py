@@ -66,9 +66,15 @@ def xlsx_text(content):
 # --- Export ---------------------------------------------------------------------------------------
 
 
-def test_the_facilitator_exports_everything_about_the_person_as_json(client_as, facilitator, hired):
+def test_the_facilitator_exports_everything_about_the_person_as_json(
+    client_as, facilitator, hired, django_assert_max_num_queries
+):
     candidate, placement = hired
-    response = client_as(facilitator).get(f"/candidats/{candidate.pk}/donnees.json")
+    # session, user, memberships, candidate; prescriber, commune, jobs, skills, checks, submissions, history,
+    # placements, hours, audit events; content type, event written (+ savepoint and release)
+    client = client_as(facilitator)
+    with django_assert_max_num_queries(18):
+        response = client.get(f"/candidats/{candidate.pk}/donnees.json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-candidat-{candidate.pk}.json"'
     data = json.loads(response.content)
@@ -325,10 +331,14 @@ def two_hired(hired, prescriber_org, company_org, facilitator):
 
 
 @pytest.mark.parametrize("role", ["facilitator", "company", "prescriber"])
-def test_placement_exports_name_people_for_the_facilitator_only(client_as, request, two_hired, role):
+def test_placement_exports_name_people_for_the_facilitator_only(
+    client_as, request, two_hired, role, django_assert_max_num_queries
+):
     candidate, other = two_hired
-    user = request.getfixturevalue(ROLE_USERS[role])
-    response = client_as(user).get("/mises-a-l-emploi/export.xlsx")
+    client = client_as(request.getfixturevalue(ROLE_USERS[role]))
+    # session, user, memberships; placements with people, contracts, companies, jobs and hours; event written
+    with django_assert_max_num_queries(6):
+        response = client.get("/mises-a-l-emploi/export.xlsx")
     assert response.status_code == 200
     rows = xlsx_text(response.content)["Mises à l'emploi"]
     people = sorted(row[0] for row in rows[1:])
