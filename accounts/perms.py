@@ -37,6 +37,10 @@ RULES = {
     "hours.validate": {Kind.FACILITATOR},
     "reports.all": {Kind.FACILITATOR},
     "audit.read": {Kind.FACILITATOR},
+    # A person's own data (GDPR right of access): the facilitator and the prescriber following them
+    # export it (see ``can_export_personal_data``); erasure on request is the facilitator's alone.
+    "personal_data.export": {Kind.PRESCRIBER, Kind.FACILITATOR},
+    "personal_data.erase": {Kind.FACILITATOR},
     # Aggregated reports on one's own contracts.
     "reports.own": {Kind.BUYER, Kind.FACILITATOR},
     # The matcher's proposals: a prescriber for its own pool, the facilitator for every pool; only the
@@ -67,6 +71,20 @@ def can_see_eligibility(organisation, prescriber_id):
     return sees_everything(organisation) or (
         organisation is not None and organisation.kind == Kind.PRESCRIBER and organisation.pk == prescriber_id
     )
+
+
+def can_export_personal_data(organisation, candidate):
+    """A person's whole record, as they may ask for it, goes to the facilitator or to the prescriber
+    that follows them: the ones who hand it over to the person."""
+    return can(organisation, "personal_data.export") and (
+        sees_everything(organisation) or organisation.pk == candidate.prescriber_id
+    )
+
+
+def names_people_in_exports(organisation):
+    """Files listing people (placements) name them for the facilitator only: a file travels, so every
+    other organisation gets a stable pseudonym instead (``marketplace.personal_data.pseudonym``)."""
+    return sees_everything(organisation)
 
 
 def organisation_required(action=None):

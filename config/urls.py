@@ -17,6 +17,7 @@ urlpatterns = [
     path("referentiels/", include("reference.urls")),
     path("marches/", include("procurement.urls")),
     path("", include("marketplace.urls")),
+    path("journal-d-audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("config.api_urls")),

@@ -59,7 +59,11 @@ class PositionViewSet(viewsets.ModelViewSet):
         )
         if state and state != position.state:
             position = call_service(
-                services.set_position_state, position=position, state=state, organisation=self.request.organisation
+                services.set_position_state,
+                position=position,
+                state=state,
+                actor=self.request.user,
+                organisation=self.request.organisation,
             )
         serializer.instance = position
 
@@ -84,9 +88,22 @@ class CandidateViewSet(viewsets.ModelViewSet):
             .order_by("pk")
         )
 
-    def perform_create(self, serializer):
-        candidate = serializer.save(prescriber=self.request.organisation, created_by=self.request.user)
-        services.prefill_skills(candidate)
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        job_titles, skills = data.pop("job_titles", None), data.pop("skills", None)
+        candidate = serializer.instance or Candidate()
+        for field, value in data.items():
+            setattr(candidate, field, value)
+        serializer.instance = call_service(
+            services.save_candidate,
+            candidate=candidate,
+            job_titles=job_titles,
+            skills=skills,
+            actor=self.request.user,
+            organisation=self.request.organisation,
+        )
+
+    perform_create = perform_update = _save
 
     @extend_schema(
         request={

@@ -6,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 from marketplace import services, workflows
 from marketplace.enums import (
     ContractType,
+    ErasureReason,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
@@ -133,15 +134,13 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             ).distinct()
             self.fields["skills"].help_text = "Compétences des métiers ROME recherchés : décochez celles qui manquent."
 
-    def save(self, commit=True):
+    def filled_candidate(self):
+        """The candidate with the form's values, consent dated when first given, not saved yet:
+        ``services.save_candidate`` writes it with ``job_titles`` and ``skills`` from ``cleaned_data``."""
         candidate = super().save(commit=False)
-        if candidate.consent_at is None:
+        if candidate.consent_at is None and self.cleaned_data["consent"]:
             candidate.consent_at = timezone.now()
             candidate.consent_text_version = settings.CANDIDATE_CONSENT_TEXT_VERSION
-        if commit:
-            candidate.save()
-            self.save_m2m()
-            services.prefill_skills(candidate)
         return candidate
 
 
@@ -232,3 +231,19 @@ class DecisionForm(DsfrBaseForm):
 
 class OutcomeForm(DsfrBaseForm):
     outcome = forms.ChoiceField(label="Situation à la fin du contrat", choices=PlacementOutcome.choices)
+
+
+class AnonymiseForm(DsfrBaseForm):
+    reason = forms.ChoiceField(
+        label="Motif", choices=[(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION]
+    )
+    reference = forms.CharField(
+        label="Référence de la demande",
+        help_text="Numéro de courrier ou de ticket, pour retrouver la demande : ni nom ni coordonnées.",
+        max_length=100,
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label="Je confirme l'anonymisation : elle est définitive.",
+        required=True,
+    )

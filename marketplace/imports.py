@@ -14,9 +14,9 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 
+from marketplace import services
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
@@ -27,7 +27,7 @@ from marketplace.enums import (
     Situation,
 )
 from marketplace.models import Candidate
-from reference.models import Commune, JobTitle, Occupation
+from reference.models import Commune, JobTitle
 
 REQUIRED = [
     "nom",
@@ -212,29 +212,8 @@ def import_candidates(*, uploaded, organisation, actor):
         parsed.append((candidate, job_titles))
     if errors:
         raise CandidateImportError(errors)
-    with transaction.atomic():
-        candidates = Candidate.objects.bulk_create([candidate for candidate, _ in parsed])
-        with_jobs = [(candidate, codes) for candidate, (_, codes) in zip(candidates, parsed, strict=True)]
-        JobTitles = Candidate.job_titles.through
-        JobTitles.objects.bulk_create(
-            JobTitles(candidate_id=candidate.pk, jobtitle_id=code) for candidate, codes in with_jobs for code in codes
-        )
-        _prefill_skills_in_bulk(with_jobs)
-    return candidates
-
-
-def _prefill_skills_in_bulk(candidates_with_jobs):
-    """Same result as ``services.prefill_skills`` for each new candidate, in two queries."""
-    job_ids = {code for _, codes in candidates_with_jobs for code in codes}
-    occupation_of = dict(JobTitle.objects.filter(pk__in=job_ids).values_list("pk", "occupation_id"))
-    skills_of = {}
-    for occupation_id, skill_id in Occupation.skills.through.objects.filter(
-        occupation_id__in=set(occupation_of.values())
-    ).values_list("occupation_id", "skill_id"):
-        skills_of.setdefault(occupation_id, set()).add(skill_id)
-    Skills = Candidate.skills.through
-    Skills.objects.bulk_create(
-        Skills(candidate_id=candidate.pk, skill_id=skill_id)
-        for candidate, codes in candidates_with_jobs
-        for skill_id in set().union(*(skills_of.get(occupation_of[code], set()) for code in codes))
+    return services.create_imported_candidates(
+        rows=[(candidate, codes, line) for line, (candidate, codes) in enumerate(parsed, start=2)],
+        actor=actor,
+        organisation=organisation,
     )

@@ -167,6 +167,10 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", default=timezone.now)
+    # Set when the person's data was erased (on request or after the retention period): the row stays
+    # for the hours and figures it counts in, and can no longer be edited, submitted or matched.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -190,6 +194,10 @@ class Candidate(models.Model):
     @property
     def has_consent(self):
         return self.consent_at is not None
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
 
     def age_on(self, day):
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))

@@ -13,9 +13,12 @@ from django.utils import timezone
 from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from audit.enums import AuditAction
+from audit.services import build, record, record_each
 from marketplace import workflows
 from marketplace.enums import ContractType, PlacementState, PositionState, RefusalReason, SubmissionState
 from marketplace.models import (
+    Candidate,
     EligibilityCheck,
     Placement,
     Position,
@@ -26,7 +29,7 @@ from marketplace.models import (
 from marketplace.notifications import notify
 from procurement.enums import ContractState, Modality
 from procurement.models import Contract, HoursSource
-from reference.models import Skill
+from reference.models import JobTitle, Occupation, Skill
 
 # Contracts on which a company may post positions: awarded to it and not over.
 POSTING_CONTRACT_STATES = (ContractState.AWARDED, ContractState.IN_PROGRESS)
@@ -70,7 +73,7 @@ def save_position(*, position, actor, organisation):
 
 
 @transaction.atomic
-def set_position_state(*, position, state, organisation):
+def set_position_state(*, position, state, actor, organisation):
     position = Position.objects.select_for_update(of=("self",)).get(pk=position.pk)
     if position.company_id != organisation.pk:
         raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
@@ -80,8 +83,18 @@ def set_position_state(*, position, state, organisation):
         )
     if state == PositionState.OPEN and position.placements.holding_an_opening().count() >= position.openings:
         raise ValidationError("Tous les postes de cette offre sont pourvus : augmentez le nombre de postes d'abord.")
+    source = position.state
     position.state = state
     position.save(update_fields=["state"])
+    record(
+        action=AuditAction.POSITION_MOVED,
+        actor=actor,
+        organisation=organisation,
+        target=position,
+        concerned=position.company_id,
+        contract=position.contract_id,
+        details={"from": source, "to": state},
+    )
     return position
 
 
@@ -93,6 +106,121 @@ def prefill_skills(candidate):
     candidate.skills.set(skills)
 
 
+CONSENT_REQUIRED = "Sans le consentement de la personne, ses données ne peuvent pas être enregistrées."
+ANONYMISED = "Les données de cette personne ont été anonymisées : sa fiche ne peut plus être modifiée ni positionnée."
+# Bookkeeping fields, not the person's data: never reported as changed.
+UNREPORTED_FIELDS = {"id", "prescriber", "created_by", "created_at", "updated_at", "anonymised_at"}
+
+
+def _check_may_manage(organisation):
+    if not perms.can(organisation, "candidate.manage"):
+        raise PermissionDenied("Seul le prescripteur qui suit la personne gère sa fiche.")
+
+
+def _changed_fields(before, after):
+    return [
+        field.name
+        for field in Candidate._meta.concrete_fields
+        if field.name not in UNREPORTED_FIELDS and getattr(before, field.attname) != getattr(after, field.attname)
+    ]
+
+
+def _changed_links(candidate, name, new):
+    """Whether the candidate's set of ``name`` (job titles, skills) differs from ``new`` (None: kept)."""
+    return new is not None and set(getattr(candidate, name).values_list("pk", flat=True)) != {i.pk for i in new}
+
+
+@transaction.atomic
+def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=None):
+    """Creates or updates a candidate of the prescriber's pool (page form and API: the import has
+    ``create_imported_candidates``) and records the names of the fields that changed, never their
+    values. ``job_titles`` and ``skills``: the new sets, or None to leave them as they are."""
+    _check_may_manage(organisation)
+    before = None
+    if candidate.pk is None:
+        candidate.prescriber, candidate.created_by = organisation, actor
+    else:
+        before = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
+        if before.prescriber_id != organisation.pk:
+            raise PermissionDenied("Ce candidat n'est pas suivi par votre organisation.")
+        if before.is_anonymised:
+            raise ValidationError(ANONYMISED)
+    if not candidate.has_consent:
+        raise ValidationError(CONSENT_REQUIRED)
+    candidate.full_clean()
+    if before is not None:
+        links = (("job_titles", job_titles), ("skills", skills))
+        changed = _changed_fields(before, candidate) + [n for n, new in links if _changed_links(before, n, new)]
+        if not changed:
+            return candidate
+    candidate.updated_at = timezone.now()
+    candidate.save()
+    if job_titles is not None:
+        candidate.job_titles.set(job_titles)
+    if skills is not None:
+        candidate.skills.set(skills)
+    prefill_skills(candidate)
+    record(
+        action=AuditAction.CANDIDATE_UPDATED if before else AuditAction.CANDIDATE_CREATED,
+        actor=actor,
+        organisation=organisation,
+        target=candidate,
+        candidate=candidate,
+        concerned=candidate.prescriber_id,
+        details={"fields": changed} if before else {"consent_text_version": candidate.consent_text_version},
+    )
+    return candidate
+
+
+@transaction.atomic
+def create_imported_candidates(*, rows, actor, organisation):
+    """Creates the candidates of a CSV/XLSX import in a few queries whatever their number, each with
+    its audit event. ``rows``: (unsaved candidate, ids of the job titles sought, line in the file)."""
+    _check_may_manage(organisation)
+    if not all(candidate.has_consent for candidate, _, _ in rows):
+        raise ValidationError(CONSENT_REQUIRED)
+    now = timezone.now()
+    for candidate, _, _ in rows:
+        candidate.prescriber, candidate.created_by = organisation, actor
+        candidate.created_at = candidate.updated_at = now
+    candidates = Candidate.objects.bulk_create([candidate for candidate, _, _ in rows])
+    JobTitles = Candidate.job_titles.through
+    JobTitles.objects.bulk_create(
+        JobTitles(candidate_id=candidate.pk, jobtitle_id=code) for candidate, codes, _ in rows for code in codes
+    )
+    _prefill_skills_in_bulk([(candidate, codes) for candidate, codes, _ in rows])
+    record_each(
+        build(
+            action=AuditAction.CANDIDATE_IMPORTED,
+            actor=actor,
+            organisation=organisation,
+            target=candidate,
+            candidate=candidate,
+            concerned=organisation,
+            details={"line": line},
+        )
+        for candidate, _, line in rows
+    )
+    return candidates
+
+
+def _prefill_skills_in_bulk(candidates_with_jobs):
+    """Same result as ``prefill_skills`` for each new candidate, in two queries."""
+    job_ids = {code for _, codes in candidates_with_jobs for code in codes}
+    occupation_of = dict(JobTitle.objects.filter(pk__in=job_ids).values_list("pk", "occupation_id"))
+    skills_of = {}
+    for occupation_id, skill_id in Occupation.skills.through.objects.filter(
+        occupation_id__in=set(occupation_of.values())
+    ).values_list("occupation_id", "skill_id"):
+        skills_of.setdefault(occupation_id, set()).add(skill_id)
+    Skills = Candidate.skills.through
+    Skills.objects.bulk_create(
+        Skills(candidate_id=candidate.pk, skill_id=skill_id)
+        for candidate, codes in candidates_with_jobs
+        for skill_id in set().union(*(skills_of.get(occupation_of[code], set()) for code in codes))
+    )
+
+
 @transaction.atomic
 def record_eligibility_check(*, candidate, criteria, actor, organisation, note=""):
     """The facilitator records the criteria it verified, each with its proof; valid for
@@ -101,8 +229,10 @@ def record_eligibility_check(*, candidate, criteria, actor, organisation, note="
         raise PermissionDenied("Seul le facilitateur vérifie l'éligibilité.")
     if not criteria:
         raise ValidationError({"criteria": "Indiquez au moins un critère vérifié, avec son justificatif."})
+    if candidate.is_anonymised:
+        raise ValidationError(ANONYMISED)
     now = timezone.now()
-    return EligibilityCheck.objects.create(
+    check = EligibilityCheck.objects.create(
         candidate=candidate,
         criteria=criteria,
         is_eligible=criteria_make_eligible(item["criterion"] for item in criteria),
@@ -112,9 +242,20 @@ def record_eligibility_check(*, candidate, criteria, actor, organisation, note="
         checked_at=now,
         valid_until=timezone.localdate(now) + datetime.timedelta(days=settings.ELIGIBILITY_VALIDITY_DAYS),
     )
+    record(
+        action=AuditAction.ELIGIBILITY_CHECKED,
+        actor=actor,
+        organisation=organisation,
+        target=check,
+        candidate=candidate,
+        concerned=candidate.prescriber_id,
+        details={"eligible": check.is_eligible, "criteria": len(criteria)},
+    )
+    return check
 
 
 def _log(submission, *, source, target, actor, organisation, reason="", note="", at=None):
+    """The submission's own history (shown to the parties) and the audit log (the facilitator's)."""
     SubmissionTransition.objects.create(
         submission=submission,
         from_state=source,
@@ -124,6 +265,16 @@ def _log(submission, *, source, target, actor, organisation, reason="", note="",
         reason=reason,
         note=note,
         at=at or timezone.now(),
+    )
+    record(
+        action=AuditAction.SUBMISSION_MOVED,
+        actor=actor,
+        organisation=organisation,
+        target=submission,
+        candidate=submission.candidate_id,
+        concerned=submission.position.company_id,
+        contract=submission.position.contract_id,
+        details={"from": source, "to": target, **({"refusal_reason": reason} if reason else {})},
     )
 
 
@@ -153,6 +304,8 @@ def submit_candidate(*, candidate, position, actor, organisation, note=""):
     """A prescriber proposes one of its consenting candidates for an open position."""
     if not perms.can(organisation, "submission.create") or candidate.prescriber_id != organisation.pk:
         raise PermissionDenied("Seul le prescripteur du candidat peut le positionner.")
+    if candidate.is_anonymised:
+        raise ValidationError(ANONYMISED)
     if not candidate.has_consent:
         raise ValidationError("Ce candidat n'a pas donné son consentement : il ne peut pas être positionné.")
     if position.state != PositionState.OPEN:
@@ -240,6 +393,19 @@ def _lock_pending_placement(placement, organisation):
     return placement
 
 
+def _record_placement(placement, action, actor, organisation, **details):
+    record(
+        action=action,
+        actor=actor,
+        organisation=organisation,
+        target=placement,
+        candidate=placement.submission.candidate_id,
+        concerned=placement.position.company_id,
+        contract=placement.position.contract_id,
+        details=details,
+    )
+
+
 def _notify_company(placement, text):
     notify(
         organisations=[placement.position.company],
@@ -270,6 +436,7 @@ def validate_placement(*, placement, actor, organisation, note=""):
     placement.state = PlacementState.VALIDATED
     placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
     placement.save(update_fields=["hours_source", "state", "decided_by", "decided_at", "decision_note"])
+    _record_placement(placement, AuditAction.PLACEMENT_VALIDATED, actor, organisation)
     _notify_company(placement, f"Mise à l'emploi n° {placement.pk} validée : déclarez ses heures chaque mois.")
     return placement
 
@@ -283,6 +450,7 @@ def refuse_placement(*, placement, actor, organisation, note):
     placement.state = PlacementState.REFUSED
     placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
     placement.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _record_placement(placement, AuditAction.PLACEMENT_REFUSED, actor, organisation)
     position = Position.objects.select_for_update(of=("self",)).get(pk=placement.position_id)
     if position.state == PositionState.FILLED:
         position.state = PositionState.OPEN
@@ -292,14 +460,15 @@ def refuse_placement(*, placement, actor, organisation, note):
 
 
 @transaction.atomic
-def record_outcome(*, placement, outcome, organisation):
+def record_outcome(*, placement, outcome, actor, organisation):
     """The facilitator records where the person stands at the end of the placement (reports)."""
     if not perms.can(organisation, "placement.validate"):
         raise PermissionDenied("Seul le facilitateur enregistre la sortie d'une mise à l'emploi.")
-    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("position").get(pk=placement.pk)
     if placement.state != PlacementState.VALIDATED:
         raise ValidationError("Seule une mise à l'emploi validée a une sortie.")
     placement.outcome = outcome
     placement.outcome_recorded_at = timezone.now()
     placement.save(update_fields=["outcome", "outcome_recorded_at"])
+    _record_placement(placement, AuditAction.PLACEMENT_OUTCOME, actor, organisation, outcome=outcome)
     return placement

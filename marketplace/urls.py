@@ -1,7 +1,7 @@
 from django.urls import path
 
 from marketplace import matches_views
-from marketplace.views import candidates, notifications, placements, positions, submissions
+from marketplace.views import candidates, notifications, personal_data, placements, positions, submissions
 
 app_name = "marketplace"
 
@@ -22,11 +22,15 @@ urlpatterns = [
     path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate_edit"),
     path("candidats/<int:pk>/eligibilite/", candidates.eligibility_check, name="eligibility_check"),
     path("candidats/<int:pk>/positionner/", candidates.candidate_submit, name="candidate_submit"),
+    # A person's data under the GDPR.
+    path("candidats/<int:pk>/donnees.<str:fmt>", personal_data.candidate_export, name="candidate_export"),
+    path("candidats/<int:pk>/anonymiser/", personal_data.candidate_anonymise, name="candidate_anonymise"),
     # Submissions and placements.
     path("candidatures/", submissions.submission_list, name="submission_list"),
     path("candidatures/<int:pk>/", submissions.submission_detail, name="submission_detail"),
     path("candidatures/<int:pk>/transition/", submissions.submission_transition, name="submission_transition"),
     path("mises-a-l-emploi/", placements.placement_list, name="placement_list"),
+    path("mises-a-l-emploi/export.xlsx", placements.placement_export, name="placement_export"),
     path("mises-a-l-emploi/<int:pk>/", placements.placement_detail, name="placement_detail"),
     path("mises-a-l-emploi/<int:pk>/decision/", placements.placement_decide, name="placement_decide"),
     path("mises-a-l-emploi/<int:pk>/sortie/", placements.placement_outcome, name="placement_outcome"),

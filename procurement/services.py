@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts import perms
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
+from audit.enums import AuditAction
+from audit.services import record
 from procurement import workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
@@ -101,7 +103,7 @@ def _check_transition(contract, target, organisation):
     return transition
 
 
-def _log(contract, from_state, actor, organisation, note):
+def _log(contract, from_state, actor, organisation, note, action=AuditAction.CONTRACT_MOVED, **details):
     ContractTransition.objects.create(
         contract=contract,
         from_state=from_state,
@@ -109,6 +111,15 @@ def _log(contract, from_state, actor, organisation, note):
         actor=actor,
         organisation=organisation,
         note=note,
+    )
+    record(
+        action=action,
+        actor=actor,
+        organisation=organisation,
+        target=contract,
+        concerned=contract.buyer_id,
+        contract=contract,
+        details={"from": from_state, "to": contract.state, **details},
     )
 
 
@@ -168,7 +179,7 @@ def award_contract(*, contract, awards, actor, organisation, note=""):
     from_state = contract.state
     contract.state = ContractState.AWARDED
     contract.save(update_fields=["state"])
-    _log(contract, from_state, actor, organisation, note)
+    _log(contract, from_state, actor, organisation, note, AuditAction.CONTRACT_AWARDED, companies=len(awards))
     return contract
 
 
@@ -263,7 +274,7 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
             errors["hours"] = "Une correction ajoute ou retire des heures : indiquez un nombre non nul."
     if errors:
         raise ValidationError(errors)
-    return HoursStatement.objects.create(
+    statement = HoursStatement.objects.create(
         source=source,
         month=month,
         hours=hours,
@@ -272,6 +283,25 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
         proof_kind=proof_kind,
         adjusts=adjusts,
         declared_by=actor,
+    )
+    details = {"adjusts": adjusts.pk} if adjusts else {}
+    _record_statement(statement, AuditAction.HOURS_DECLARED, actor, organisation, **details)
+    return statement
+
+
+def _record_statement(statement, action, actor, organisation, **details):
+    """Hours of a placement are also filed under its person (the facilitator's filter)."""
+    source = statement.source
+    candidate = HoursSource.objects.filter(pk=source.pk).values_list("placement__submission__candidate", flat=True)
+    record(
+        action=action,
+        actor=actor,
+        organisation=organisation,
+        target=statement,
+        candidate=candidate.first(),
+        concerned=source.company_id,
+        contract=source.contract_id,
+        details={"month": statement.month.isoformat(), "hours": f"{statement.hours:.2f}", **details},
     )
 
 
@@ -311,6 +341,7 @@ def validate_statement(*, statement, actor, organisation):
         month=statement.month,
         hours=statement.hours,
     )
+    _record_statement(statement, AuditAction.HOURS_VALIDATED, actor, organisation)
     return statement
 
 
@@ -325,4 +356,5 @@ def reject_statement(*, statement, actor, organisation, reason):
     statement.decided_by = actor
     statement.decided_at = timezone.now()
     statement.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    _record_statement(statement, AuditAction.HOURS_REJECTED, actor, organisation)
     return statement

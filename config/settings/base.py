@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "procurement",
     "marketplace",
     "matching",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    "audit.middleware.AuditOriginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -223,6 +225,12 @@ FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
 REPORT_SMALL_COUNT_THRESHOLD = env_int("REPORT_SMALL_COUNT_THRESHOLD", 5)
 # Version of the consent text prescribers have candidates agree to.
 CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
+# Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many
+# months are anonymised by ``manage.py anonymise_inactive_candidates``.
+CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
+# Number of reverse proxies in front of the site that append the client's address to
+# X-Forwarded-For; 0 (none): the audit log records REMOTE_ADDR.
+AUDIT_TRUSTED_PROXIES = env_int("AUDIT_TRUSTED_PROXIES", 0)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -15,7 +15,7 @@ from marketplace.models import Candidate, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
 
 
-def _visible_candidate(request, pk):
+def visible_candidate(request, pk):
     return get_object_or_404(Candidate.objects.visible_to(request.organisation), pk=pk)
 
 
@@ -44,19 +44,32 @@ def candidate_list(request):
 @organisation_required("candidate.manage")
 def candidate_edit(request, pk=None):
     candidate = (
-        _visible_candidate(request, pk) if pk else Candidate(prescriber=request.organisation, created_by=request.user)
+        visible_candidate(request, pk) if pk else Candidate(prescriber=request.organisation, created_by=request.user)
     )
+    if candidate.is_anonymised:
+        messages.error(request, services.ANONYMISED)
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        candidate = form.save()
-        messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
-        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+        try:
+            candidate = services.save_candidate(
+                candidate=form.filled_candidate(),
+                job_titles=form.cleaned_data["job_titles"],
+                skills=form.cleaned_data.get("skills"),
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
+            return redirect("marketplace:candidate_detail", pk=candidate.pk)
     return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
 
 
 @organisation_required()
 def candidate_detail(request, pk):
-    candidate = _visible_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     today = timezone.localdate()
     checks = list(
         EligibilityCheck.objects.filter(candidate=candidate).select_related("checked_by", "checked_by_organisation")
@@ -72,7 +85,10 @@ def candidate_detail(request, pk):
             "position__job_title", "position__company"
         ),
         "can_manage": perms.can(request.organisation, "candidate.manage"),
-        "can_check": perms.can(request.organisation, "eligibility.check"),
+        "can_check": perms.can(request.organisation, "eligibility.check") and not candidate.is_anonymised,
+        "can_export": perms.can_export_personal_data(request.organisation, candidate),
+        "can_erase": perms.can(request.organisation, "personal_data.erase"),
+        "can_read_audit": perms.can(request.organisation, "audit.read"),
         "submit_form": SubmitForm() if perms.can(request.organisation, "submission.create") else None,
     }
     return render(request, "marketplace/candidate_detail.html", context)
@@ -80,27 +96,31 @@ def candidate_detail(request, pk):
 
 @organisation_required("eligibility.check")
 def eligibility_check(request, pk):
-    candidate = _visible_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     form = EligibilityCheckForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        check = services.record_eligibility_check(
-            candidate=candidate,
-            criteria=form.cleaned_data["criteria"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-            organisation=request.organisation,
-        )
-        if check.is_eligible:
-            messages.success(request, f"{candidate.full_name} est éligible jusqu'au {check.valid_until:%d/%m/%Y}.")
+        try:
+            check = services.record_eligibility_check(
+                candidate=candidate,
+                criteria=form.cleaned_data["criteria"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
         else:
-            messages.warning(request, "Les critères vérifiés ne suffisent pas : la personne n'est pas éligible.")
-        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+            if check.is_eligible:
+                messages.success(request, f"{candidate.full_name} est éligible jusqu'au {check.valid_until:%d/%m/%Y}.")
+            else:
+                messages.warning(request, "Les critères vérifiés ne suffisent pas : la personne n'est pas éligible.")
+            return redirect("marketplace:candidate_detail", pk=candidate.pk)
     return render(request, "marketplace/eligibility_form.html", {"form": form, "candidate": candidate})
 
 
 @organisation_required("submission.create")
 def candidate_submit(request, pk):
-    candidate = _visible_candidate(request, pk)
+    candidate = visible_candidate(request, pk)
     form = SubmitForm(request.POST or None, initial={"position": request.GET.get("offre")})
     if request.method == "POST" and form.is_valid():
         try:

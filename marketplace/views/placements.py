@@ -5,13 +5,14 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
-from marketplace import services
+from marketplace import personal_data, services
 from marketplace.enums import PlacementState
 from marketplace.forms import DecisionForm, OutcomeForm
 from marketplace.models import Placement, Submission
@@ -20,15 +21,37 @@ from marketplace.views.common import paginate
 
 @organisation_required()
 def placement_list(request):
-    placements = Placement.objects.visible_to(request.organisation).for_display()
-    state = request.GET.get("etat", "")
-    if state in PlacementState.values:
-        placements = placements.filter(state=state)
+    placements, state = _placements(request)
     return render(
         request,
         "marketplace/placement_list.html",
-        {"page_obj": paginate(request, placements), "state": state, "states": PlacementState.choices},
+        {
+            "page_obj": paginate(request, placements.for_display()),
+            "state": state,
+            "states": PlacementState.choices,
+            "names_people": perms.names_people_in_exports(request.organisation),
+        },
     )
+
+
+def _placements(request):
+    """The placements the organisation sees, filtered by state (``?etat=``) as the list shows them."""
+    placements = Placement.objects.visible_to(request.organisation)
+    state = request.GET.get("etat", "")
+    if state in PlacementState.values:
+        placements = placements.filter(state=state)
+    return placements, state
+
+
+@organisation_required()
+def placement_export(request):
+    placements, _ = _placements(request)
+    content = personal_data.export_placements(
+        placements=placements, actor=request.user, organisation=request.organisation
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mises-a-l-emploi.xlsx"'
+    return response
 
 
 @organisation_required()
@@ -77,7 +100,10 @@ def placement_outcome(request, pk):
     if form.is_valid():
         try:
             services.record_outcome(
-                placement=placement, outcome=form.cleaned_data["outcome"], organisation=request.organisation
+                placement=placement,
+                outcome=form.cleaned_data["outcome"],
+                actor=request.user,
+                organisation=request.organisation,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -109,7 +109,7 @@ def position_state(request, pk):
     position = get_object_or_404(Position.objects.managed_by(request.organisation), pk=pk)
     try:
         services.set_position_state(
-            position=position, state=request.POST.get("state"), organisation=request.organisation
+            position=position, state=request.POST.get("state"), actor=request.user, organisation=request.organisation
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -120,3 +120,39 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         interview = factory.Trait(
             state=SubmissionState.INTERVIEW, reached_company_at=factory.LazyFunction(timezone.now)
         )
+
+
+def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120")):
+    """``candidate`` hired on ``position`` and validated by ``facilitator`` (a user of a facilitator
+    organisation), with validated hours for each month of ``hours_months``: made by the services, so
+    with their audit trail."""
+    from marketplace import services
+    from procurement import services as procurement_services
+    from tests.procurement.factories import pdf_upload
+
+    facilitator_org = facilitator.memberships.get().organisation
+    company_user = UserFactory()
+    EligibilityCheckFactory(candidate=candidate, checked_by_organisation=facilitator_org)
+    submission = SubmissionFactory(candidate=candidate, position=position, interview=True)
+    services.transition_submission(
+        submission=submission,
+        target=SubmissionState.HIRED,
+        actor=company_user,
+        organisation=position.company,
+        hire={"planned_end_date": timezone.localdate() + datetime.timedelta(days=200)},
+    )
+    placement = services.validate_placement(
+        placement=submission.placement, actor=facilitator, organisation=facilitator_org
+    )
+    for month in hours_months:
+        statement = procurement_services.declare_hours(
+            source=placement.hours_source,
+            month=month,
+            hours=hours,
+            proof=pdf_upload(),
+            proof_kind="payslip",
+            actor=company_user,
+            organisation=position.company,
+        )
+        procurement_services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
+    return placement

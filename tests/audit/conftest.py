@@ -1,0 +1,1 @@
+from tests.marketplace.conftest import candidate, position  # noqa: F401
