@@ -258,6 +258,7 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
             services.record_outcome,
             placement=self.get_object(),
             outcome=payload.validated_data["outcome"],
+            actor=request.user,
             organisation=request.organisation,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
