@@ -27,6 +27,7 @@ from procurement.models import (
     ValidatedHours,
 )
 from procurement.proofs import check_proof
+from procurement.signals import statement_decided
 
 
 def clause_hours_from(*, amount, labour_share, insertion_rate, hourly_cost):
@@ -342,6 +343,7 @@ def validate_statement(*, statement, actor, organisation):
         hours=statement.hours,
     )
     _record_statement(statement, AuditAction.HOURS_VALIDATED, actor, organisation)
+    statement_decided.send(sender=HoursStatement, statement=statement)
     return statement
 
 
@@ -357,4 +359,5 @@ def reject_statement(*, statement, actor, organisation, reason):
     statement.decided_at = timezone.now()
     statement.save(update_fields=["state", "reason", "decided_by", "decided_at"])
     _record_statement(statement, AuditAction.HOURS_REJECTED, actor, organisation)
+    statement_decided.send(sender=HoursStatement, statement=statement)
     return statement

@@ -164,3 +164,20 @@ def test_api_list_is_bounded(api_as, facilitator, source, django_assert_max_num_
     # token + user, memberships, count, page
     with django_assert_max_num_queries(4):
         assert client.get(URL).json()["count"] == 20
+
+
+def test_the_company_hears_of_each_decision_on_its_hours(
+    client_as, facilitator, company_user, source, django_capture_on_commit_callbacks, mailoutbox
+):
+    validated = HoursStatementFactory(source=source, hours=120, month=datetime.date(2024, 3, 1))
+    rejected = HoursStatementFactory(source=source, hours=10.5, month=datetime.date(2024, 4, 1))
+    client = client_as(facilitator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("procurement:statement_validate", args=[validated.pk]))
+        client.post(reverse("procurement:statement_reject", args=[rejected.pk]), {"reason": "Bulletin illisible."})
+
+    assert [m.to for m in mailoutbox] == [[company_user.email], [company_user.email]]
+    page = client_as(company_user).get(reverse("marketplace:notification_list")).content.decode()
+    assert f"Heures de 03/2024 ({source.label}, 120 h) validées par le facilitateur." in page
+    assert f"Heures de 04/2024 ({source.label}, 10,50 h) refusées : Bulletin illisible." in page
+    assert "déclarer à nouveau" in mailoutbox[1].body
