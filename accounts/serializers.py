@@ -1,6 +1,8 @@
 from django.contrib.auth import authenticate
 from rest_framework import serializers
+from rest_framework.exceptions import Throttled
 
+from accounts import lockout
 from accounts.models import Membership, User
 
 
@@ -9,8 +11,16 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
 
     def validate(self, attrs):
-        user = authenticate(self.context["request"], email=attrs["email"], password=attrs["password"])
+        request = self.context["request"]
+        credentials = {"email": attrs["email"], "password": attrs["password"]}
+        user = authenticate(request, **credentials)
         if user is None:
+            # axes flags the (DRF) request it was given; its middleware only sees the HTML login page's.
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(
+                    wait=lockout.seconds_until_unlocked(request, credentials),
+                    detail="Trop de tentatives de connexion : ce compte est bloqué depuis votre adresse.",
+                )
             raise serializers.ValidationError("Adresse e-mail ou mot de passe incorrect.", code="authorization")
         attrs["user"] = user
         return attrs
