@@ -9,6 +9,7 @@ they share (``sees_everything``). Field visibility of personal data is decided b
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
@@ -67,6 +68,17 @@ def can_see_eligibility(organisation, prescriber_id):
     return sees_everything(organisation) or (
         organisation is not None and organisation.kind == Kind.PRESCRIBER and organisation.pk == prescriber_id
     )
+
+
+def mfa_recommended(organisations):
+    """Two-factor authentication is recommended to the facilitator's staff, whatever organisation they act
+    for: they see everyone's personal data and validate what public money is counted on."""
+    return any(organisation.kind == Kind.FACILITATOR for organisation in organisations)
+
+
+def mfa_required(organisations):
+    """...and required of them when ``settings.FACILITATOR_MFA_REQUIRED`` is on."""
+    return settings.FACILITATOR_MFA_REQUIRED and mfa_recommended(organisations)
 
 
 def organisation_required(action=None):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # Third parties
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "django_filters",
     "django_htmx",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     # Last, as axes asks: it turns a login refused for lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +151,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Passerelle] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Tell people by email when their password, email or two-factor authentication changes: if it was not them,
+# they know at once.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Failed logins (django-axes). Why axes rather than allauth's own limit: allauth counts failures per email from
 # any address, so anyone could lock a person out by typing wrong passwords for them; axes counts them per
@@ -167,6 +172,15 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and
 # allauth count attempts by; 0 reads the connection's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, open to everyone,
+# recommended to the facilitator's staff and required of them when FACILITATOR_MFA_REQUIRED is on
+# (accounts.perms.mfa_required, enforced by accounts.middleware.MFARequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Passerelle"
+# Also accept the code of the 30 s period just before or after: phones' clocks drift, and typing takes time.
+MFA_TOTP_TOLERANCE = 1
+FACILITATOR_MFA_REQUIRED = env_bool("FACILITATOR_MFA_REQUIRED", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Passerelle <ne-pas-repondre@passerelle.test>")
