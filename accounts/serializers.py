@@ -41,7 +41,7 @@ class TokenRequestSerializer(serializers.Serializer):
             organisations = [m.organisation for m in user.memberships.select_related("organisation")]
             if perms.mfa_required(organisations):
                 raise serializers.ValidationError(
-                    "Activez d'abord la double authentification sur Passerelle (Sécurité du compte).",
+                    "Activez d'abord la double authentification sur le site Passerelle.",
                     code="authorization",
                 )
             return

@@ -67,7 +67,7 @@ def test_other_roles_are_not_prompted_but_may_turn_it_on(client, company_user):
     dashboard = log_in(client, company_user.email)
     html = dashboard.content.decode()
     assert "Protégez votre compte" not in html
-    assert 'href="/comptes/2fa/">Sécurité du compte</a>' in html
+    assert 'href="/comptes/2fa/" title="Sécurité du compte">' in html
 
     activate_totp(client)
     assert Authenticator.objects.filter(user=company_user, type=Authenticator.Type.TOTP).exists()
