@@ -7,6 +7,8 @@ import runpy
 import pytest
 from django.conf import settings as django_settings
 
+from tests.procurement.factories import contract_in_progress_for
+
 pytestmark = pytest.mark.django_db
 
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.S)
@@ -51,6 +53,14 @@ def test_pages_have_no_inline_script_style_or_handler(client_as, facilitator):
         html = client_as(facilitator).get(path).content.decode()
         assert all(" src=" in script for script in SCRIPT_TAG.findall(html)), path
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), path
+
+
+def test_the_progress_chart_opened_on_its_own_keeps_its_inline_styles(client_as, buyer, company_org):
+    contract, _ = contract_in_progress_for(company_org, contract__buyer=buyer.memberships.get().organisation)
+    chart = client_as(buyer).get(f"/marches/{contract.pk}/graphique.svg")
+    assert 'style="' in chart.content.decode()
+    assert policy(chart)["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy(chart)["script-src"] == ["'self'"]
 
 
 def test_each_response_gets_its_own_nonce(client):
