@@ -9,6 +9,7 @@ they share (``sees_everything``). Field visibility of personal data is decided b
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
@@ -85,6 +86,17 @@ def names_people_in_exports(organisation):
     """Files listing people (placements) name them for the facilitator only: a file travels, so every
     other organisation gets a stable pseudonym instead (``marketplace.personal_data.pseudonym``)."""
     return sees_everything(organisation)
+
+
+def mfa_recommended(organisations):
+    """Two-factor authentication is recommended to the facilitator's staff, whatever organisation they act
+    for: they see everyone's personal data and validate what public money is counted on."""
+    return any(organisation.kind == Kind.FACILITATOR for organisation in organisations)
+
+
+def mfa_required(organisations):
+    """...and required of them when ``settings.FACILITATOR_MFA_REQUIRED`` is on."""
+    return settings.FACILITATOR_MFA_REQUIRED and mfa_recommended(organisations)
 
 
 def organisation_required(action=None):

@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import perms, services
 from accounts.current import SESSION_KEY
 from accounts.forms import InvitationForm, OrganisationForm
 from accounts.models import Invitation, Membership
@@ -24,10 +26,13 @@ def dashboard(request):
     """Each role lands on its own dashboard; a person without organisation is asked to create or join one."""
     if request.organisation is None:
         return redirect("accounts:create_organisation")
+    suggest_mfa = perms.mfa_recommended(request.user_organisations) and not is_mfa_enabled(
+        request.user, [Authenticator.Type.TOTP]
+    )
     return render(
         request,
         f"dashboards/{request.organisation.kind}.html",
-        {"organisation": request.organisation},
+        {"organisation": request.organisation, "suggest_mfa": suggest_mfa},
     )
 
 

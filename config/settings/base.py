@@ -1,9 +1,11 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
     # Third parties
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
@@ -66,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +85,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
     "audit.middleware.AuditOriginMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
+    # Last, as axes asks: it turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.csp_nonce",
                 "accounts.context_processors.organisation",
             ],
         },
@@ -113,6 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account and address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -144,6 +157,37 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Passerelle] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Tell people by email when their password, email or two-factor authentication changes: if it was not them,
+# they know at once.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+
+# Failed logins (django-axes). Why axes rather than allauth's own limit: allauth counts failures per email from
+# any address, so anyone could lock a person out by typing wrong passwords for them; axes counts them per
+# account AND address, in the database (shared by every gunicorn process and machine, unlike the local
+# cache), keeps them for the staff in the admin, and answers with our French page (accounts/lockout.py).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's login form field
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A locked-out person retrying keeps the wait we announced instead of restarting it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and
+# allauth count attempts by and the audit log records (config/client_ip.py); 0 reads the connection's own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, open to everyone,
+# recommended to the facilitator's staff and required of them when FACILITATOR_MFA_REQUIRED is on
+# (accounts.perms.mfa_required, enforced by accounts.middleware.MFARequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Passerelle"
+# Also accept the code of the 30 s period just before or after: phones' clocks drift, and typing takes time.
+MFA_TOTP_TOLERANCE = 1
+FACILITATOR_MFA_REQUIRED = env_bool("FACILITATOR_MFA_REQUIRED", False)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Passerelle <ne-pas-repondre@passerelle.test>")
@@ -200,6 +244,36 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Content Security Policy (django-csp), in every environment so that the browser tests meet it. Scripts come
+# from the site only, inline ones need the page's nonce (``request.csp_nonce``). Styles come from the site
+# only, with no inline style at all: the DSFR sets styles through the CSSOM (which CSP allows), htmx's
+# indicator styles are turned off (templates/layout/base.html) and Swagger UI's are in a static file.
+# Images also from ``data:`` URIs (the DSFR's icons in its CSS, the TOTP QR code).
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CSP_DIRECTIVES["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# CSP_REPORT_ONLY=true reports violations (browser console, CSP_REPORT_URI) without blocking anything.
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+# Browser features the site never uses, refused to any script (config.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -228,9 +302,6 @@ CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many
 # months are anonymised by ``manage.py anonymise_inactive_candidates``.
 CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
-# Number of reverse proxies in front of the site that append the client's address to
-# X-Forwarded-For; 0 (none): the audit log records REMOTE_ADDR.
-AUDIT_TRUSTED_PROXIES = env_int("AUDIT_TRUSTED_PROXIES", 0)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -5,3 +5,10 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = token.value;
   }
 });
+
+// A select with data-submit-on-change submits its form when changed (the CSP refuses inline onchange handlers).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-submit-on-change]")) {
+    event.target.form.requestSubmit();
+  }
+});

@@ -267,7 +267,7 @@ def test_position_state_changes_are_recorded(client_as, company_user, position):
 def test_forwarded_address_is_read_only_behind_a_trusted_proxy(
     client_as, company_user, position, settings, proxies, forwarded, expected
 ):
-    settings.AUDIT_TRUSTED_PROXIES = proxies
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
     client_as(company_user).post(
         f"/offres/{position.pk}/etat/", {"state": "closed"}, HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1"
     )
