@@ -22,7 +22,7 @@ PASSWORD = "passerelle-demo"
 FACILITATOR_EMAIL = f"facilitateur@{DEMO_EMAIL_DOMAIN}"
 STAFF_GROUP = "Équipe du facilitateur"
 # Apps whose models the facilitator's staff manage in the Django admin.
-STAFF_APPS = ["accounts", "reference", "procurement", "marketplace", "matching"]
+STAFF_APPS = ["accounts", "reference", "procurement", "marketplace", "matching", "audit", "axes"]
 
 # (key, kind, sub-kind, name, arrondissement INSEE code). Real public bodies by name; the rest is invented.
 NAMED_ORGANISATIONS = [
