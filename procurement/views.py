@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
@@ -343,7 +344,7 @@ def statement_validate(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{statement.hours} h validées.")
+        messages.success(request, f"{floatformat(statement.hours, -2)} h validées.")
     return redirect("procurement:statement_list")
 
 
