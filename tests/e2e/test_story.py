@@ -30,7 +30,7 @@ CONSENT = "La personne a lu le texte d'information sur le traitement de ses donn
 
 
 @pytest.fixture
-def world(settings, tmp_path, company_org):
+def world(settings, tmp_path):
     """ROME's masonry occupation as the shipped files give it, three Paris arrondissements, and the matcher's
     index in a directory of its own."""
     settings.MATCHING_INDEX_DIR = tmp_path / "matching"
@@ -219,8 +219,7 @@ def prescriber_adds_a_candidate(prescriber, today):
     prescriber.shot("candidat-saisi")
     button(prescriber, "Enregistrer")
     expect_message(prescriber, f"La fiche de {CANDIDATE} est enregistrée.")
-    # Skills come from the sought job's ROME occupation.
-    expect(page.get_by_role("main")).to_contain_text("Maçon / Maçonne (F1703)")
+    expect(page.get_by_role("main")).to_contain_text(f"{JOB} (F1703)")
 
 
 def prescriber_submits_from_the_matchers_proposals(prescriber):
