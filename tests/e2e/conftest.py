@@ -73,8 +73,10 @@ class Tab:
         self.goto("/comptes/login/")
         self.page.fill("input[name=login]", email)
         self.page.fill("input[name=password]", password)
-        self.page.click("form button[type=submit]")
-        self.page.wait_for_load_state()
+        # Until the next page has loaded: waiting for a load state right after the click could still see the
+        # login page's.
+        with self.page.expect_event("load"):
+            self.page.click("form button[type=submit]")
 
 
 @pytest.fixture
