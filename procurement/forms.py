@@ -86,7 +86,9 @@ class TransitionForm(DsfrBaseForm):
 
 class AwardForm(DsfrBaseForm):
     siret = forms.CharField(label="SIRET de l'entreprise", max_length=20)
-    role = forms.ChoiceField(label="Rôle", choices=AwardRole.choices)
+    # With an initial value, a row left untouched counts as empty and is skipped: the browser sends the
+    # select's first option for every row.
+    role = forms.ChoiceField(label="Rôle", choices=AwardRole.choices, initial=AwardRole.HOLDER)
     hours_share = forms.IntegerField(label="Heures à réaliser", min_value=0)
 
     def clean_siret(self):

@@ -1,6 +1,7 @@
 """How far a contract is in delivering its insertion hours: a fixed number of grouped SQL queries
 whatever the number of statements, and the chart drawn server-side (pages and exports share it)."""
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -131,10 +132,21 @@ def chart(progress, *, fmt="svg"):
     figure = Figure(figsize=(8, 3.6), dpi=100)
     axes = figure.subplots()
     rows = progress.month_rows()
-    if rows:
-        axes.step([r[0] for r in rows], [float(r[3]) for r in rows], where="post", label="Heures validées cumulées")
     contract = progress.contract
     start = contract.notified_on or (rows[0][0] if rows else None)
+    if rows:
+        # From zero at the start, each month's total held until the next month and the last one through its
+        # month: a single month would otherwise be a lone point, which draws nothing.
+        months, totals = [r[0] for r in rows], [float(r[3]) for r in rows]
+        before = [start] if start < months[0] else []
+        next_month = (months[-1] + datetime.timedelta(days=31)).replace(day=1)
+        axes.step(
+            before + months + [next_month],
+            [0.0] * len(before) + totals + totals[-1:],
+            where="post",
+            label="Heures validées cumulées",
+            gid="validated-hours",
+        )
     end = contract.ends_on or (rows[-1][0] if rows else None)
     if start and end:
         axes.plot([start, end], [0, progress.due], linestyle="--", color="#c9191e", label="Objectif")

@@ -63,6 +63,10 @@ def placement_detail(request, pk):
         "marketplace/placement_detail.html",
         {
             "placement": placement,
+            # The hiring company declares the placement's hours from here (its notification leads here).
+            "can_declare": placement.hours_source_id is not None
+            and perms.can(request.organisation, "hours.declare")
+            and placement.position.company_id == request.organisation.pk,
             "decision_form": DecisionForm() if can_decide and placement.state == PlacementState.PENDING else None,
             "outcome_form": OutcomeForm(initial={"outcome": placement.outcome})
             if can_decide and placement.state == PlacementState.VALIDATED

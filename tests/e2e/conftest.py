@@ -3,6 +3,8 @@
 Screenshots of each step go to ``e2e-screenshots/`` (see README). Any console error or failed request
 fails the test."""
 
+import glob
+import itertools
 import os
 from pathlib import Path
 
@@ -37,14 +39,18 @@ def browser():
 
 
 class Tab:
-    """A browser tab that records console errors and failed requests, and screenshots steps."""
+    """A browser tab that records console errors and failed requests, and screenshots steps.
 
-    def __init__(self, page, base_url, name):
+    Screenshots are named ``<test>-<step>-<tab>-<label>.png``; the tabs of one test share the step count, so
+    the files sort in the order of the story."""
+
+    def __init__(self, page, base_url, name, *, test_name, steps):
         self.page = page
         self.base_url = base_url
         self.name = name
+        self.test_name = test_name
+        self.steps = steps
         self.problems = []
-        self.step = 0
         page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("requestfailed", lambda req: self.problems.append(f"request failed: {req.url} {req.failure}"))
@@ -57,16 +63,20 @@ class Tab:
         self.page.goto(self.base_url + path)
 
     def shot(self, label):
-        self.step += 1
+        """Saves a full-page screenshot once the page has loaded (images included)."""
+        self.page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}.png", full_page=True)
+        path = SCREENSHOTS / f"{self.test_name}-{next(self.steps):02d}-{self.name}-{label}.png"
+        self.page.screenshot(path=path, full_page=True)
 
     def login(self, email, password):
         self.goto("/comptes/login/")
         self.page.fill("input[name=login]", email)
         self.page.fill("input[name=password]", password)
-        self.page.click("form button[type=submit]")
-        self.page.wait_for_load_state()
+        # Until the next page has loaded: waiting for a load state right after the click could still see the
+        # login page's.
+        with self.page.expect_event("load"):
+            self.page.click("form button[type=submit]")
 
 
 @pytest.fixture
@@ -74,11 +84,15 @@ def tab(browser, live_server, request):
     """``tab(name)``: a fresh browser context (its own cookies: one per role)."""
     contexts = []
     tabs = []
+    steps = itertools.count(1)
+    # Screenshots of an earlier run of this test would mix with this run's.
+    for old in SCREENSHOTS.glob(f"{glob.escape(request.node.name)}-*.png"):
+        old.unlink()
 
     def make(name):
         context = browser.new_context(locale="fr-FR")
         contexts.append(context)
-        new_tab = Tab(context.new_page(), live_server.url, f"{request.node.name}-{name}")
+        new_tab = Tab(context.new_page(), live_server.url, name, test_name=request.node.name, steps=steps)
         tabs.append(new_tab)
         return new_tab
 

@@ -1,8 +1,10 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from marketplace import services
 from marketplace.enums import ContractType, PlacementState, PositionState, SubmissionState
 from marketplace.models import Placement
 from procurement.enums import Modality
@@ -122,6 +124,29 @@ def test_facilitator_validates_on_the_placement_page(client_as, facilitator, pos
     response = client.post(f"/mises-a-l-emploi/{placement.pk}/sortie/", {"outcome": "cdi"})
     placement.refresh_from_db()
     assert placement.is_durable_exit
+
+
+def test_hiring_company_declares_hours_from_the_validated_placement(
+    client_as, company_user, facilitator, facilitator_org, position, candidate
+):
+    """The company's notification leads to the placement page: its hours are declared from there."""
+    EligibilityCheckFactory(candidate=candidate)
+    submission = SubmissionFactory(candidate=candidate, position=position, state=SubmissionState.HIRED)
+    placement = Placement.objects.create(
+        submission=submission,
+        position=position,
+        contract_type=ContractType.CDI,
+        hired_on=timezone.localdate(),
+        start_date=timezone.localdate(),
+        weekly_hours=35,
+    )
+    url = f"/mises-a-l-emploi/{placement.pk}/"
+    assert "Déclarer des heures" not in client_as(company_user).get(url).content.decode()
+    services.validate_placement(placement=placement, actor=facilitator, organisation=facilitator_org)
+    placement.refresh_from_db()
+    declare = reverse("procurement:declare_hours", args=[placement.hours_source_id])
+    assert f'href="{declare}">Déclarer des heures</a>' in client_as(company_user).get(url).content.decode()
+    assert declare not in client_as(facilitator).get(url).content.decode()
 
 
 def test_placement_pages_are_scoped(client_as, other_company_user, company_user, position, candidate):

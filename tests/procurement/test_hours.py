@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -156,6 +157,13 @@ def test_pages_declare_validate_and_reject(client_as, company_user, facilitator,
     client.post(reverse("procurement:statement_validate", args=[first.pk]))
     client.post(reverse("procurement:statement_reject", args=[second.pk]), {"reason": "Pas de justificatif"})
     assert list(HoursStatement.objects.order_by("pk").values_list("state", flat=True)[:2]) == ["validated", "rejected"]
+
+
+@pytest.mark.parametrize(("hours", "message"), [("120", "120 h validées."), ("7.5", "7,50 h validées.")])
+def test_validation_message_writes_hours_in_french(client_as, facilitator, source, hours, message):
+    statement = HoursStatementFactory(source=source, hours=Decimal(hours))
+    response = client_as(facilitator).post(reverse("procurement:statement_validate", args=[statement.pk]), follow=True)
+    assert message in response.content.decode()
 
 
 def test_api_list_is_bounded(api_as, facilitator, source, django_assert_max_num_queries):

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -65,6 +66,33 @@ def test_progress_page_chart_and_export(client_as, buyer, delivered, django_asse
     )
     assert workbook.sheetnames == ["Par modalité", "Par mois", "Graphique"]
     assert len(workbook["Graphique"]._images) == 1
+
+
+def test_chart_draws_a_single_validated_month(client_as, buyer, buyer_org, company_org, facilitator, facilitator_org):
+    """One month of validated hours is a visible step (zero since notification, then the month's hours held
+    through the month), not a lone point that draws nothing."""
+    contract, source = contract_in_progress_for(company_org, contract__buyer=buyer_org)
+    statement = HoursStatementFactory(source=source, month=datetime.date(2024, 3, 1), hours=Decimal("120"))
+    services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
+    svg = client_as(buyer).get(reverse("procurement:contract_chart", args=[contract.pk])).content.decode()
+    path = re.search(r'<g id="validated-hours">\s*<path d="([^"]+)"', svg)[1]
+    points = [tuple(map(float, xy.split())) for xy in re.findall(r"[ML] ([\d.]+ [\d.]+)", path)]
+    top = min(y for _, y in points)  # SVG's y axis points down
+    assert len({y for _, y in points}) == 2
+    assert max(x for x, y in points if y == top) > min(x for x, y in points if y == top)
+
+
+def test_progress_tables_write_hours_alike_on_every_database(
+    client_as, buyer, buyer_org, company_org, facilitator, facilitator_org
+):
+    contract, source = contract_in_progress_for(company_org, contract__buyer=buyer_org)
+    for month, hours in [(3, "100"), (4, "7.5")]:
+        statement = HoursStatementFactory(source=source, month=datetime.date(2024, month, 1), hours=Decimal(hours))
+        services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
+    page = client_as(buyer).get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
+    assert "<td>03/2024</td><td>100</td><td>100</td><td>100</td>" in page
+    assert "<td>04/2024</td><td>7,50</td><td>7,50</td><td>107,50</td>" in page
+    assert "<td>Embauche directe</td><td>107,50</td><td>107,50</td>" in page
 
 
 def test_summary_api(api_as, facilitator, other_buyer, delivered, django_assert_max_num_queries):

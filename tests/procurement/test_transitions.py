@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -128,6 +130,23 @@ def test_award_page(client_as, facilitator, buyer_org, company_org):
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.state == ContractState.AWARDED
+
+
+def test_award_page_skips_the_rows_left_empty(client_as, buyer, buyer_org, company_org):
+    """The page shows four rows; the browser sends every one, with the role select at its first option."""
+    contract = ContractFactory(buyer=buyer_org, confirmed=True)
+    client = client_as(buyer)
+    url = reverse("procurement:contract_award", args=[contract.pk])
+    page = client.get(url).content.decode()
+    total = int(re.search(r'name="form-TOTAL_FORMS" value="(\d+)"', page)[1])
+    data = {"form-TOTAL_FORMS": total, "form-INITIAL_FORMS": 0}
+    data.update({f"form-{i}-role": "holder" for i in range(total)})
+    data.update({"form-0-siret": company_org.siret, "form-0-hours_share": 833})
+    assert total > 1
+    assert client.post(url, data).status_code == 302
+    contract.refresh_from_db()
+    assert contract.state == ContractState.AWARDED
+    assert [(a.company, a.hours_share) for a in contract.awards.all()] == [(company_org, 833)]
 
 
 def test_company_cannot_award(api_as, company_user, buyer_org, company_org):
