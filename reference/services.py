@@ -102,13 +102,13 @@ def load_reference_data(*, data_dir=None, dry_run=False):
         )
         report.tables["Grands domaines ROME"] = _sync(OccupationDomain, _read_domains(data_dir), ["label"])
         report.tables["Métiers ROME"] = _sync(
-            Occupation, _read_occupations(data_dir), ["label", "domain_id", "definition", "access"]
+            Occupation, read_occupations(data_dir), ["label", "domain_id", "definition", "access"]
         )
         report.tables["Appellations ROME"] = _sync(
-            JobTitle, _read_job_titles(data_dir), ["label", "short_label", "occupation_id", "search_text"]
+            JobTitle, read_job_titles(data_dir), ["label", "short_label", "occupation_id", "search_text"]
         )
-        report.tables["Compétences ROME"] = _sync(Skill, _read_skills(data_dir), ["label", "kind", "category"])
-        report.tables["Liens métier → compétence"] = _sync_occupation_skills(_read_occupation_skills(data_dir))
+        report.tables["Compétences ROME"] = _sync(Skill, read_skills(data_dir), ["label", "kind", "category"])
+        report.tables["Liens métier → compétence"] = _sync_occupation_skills(read_occupation_skills(data_dir))
         if dry_run:
             transaction.set_rollback(True)
     report.seconds = time.monotonic() - start
@@ -150,7 +150,7 @@ def _read_domains(data_dir):
     return {code: {"label": label} for code, label in read_domains(data_dir).items()}
 
 
-def _read_occupations(data_dir):
+def read_occupations(data_dir):
     texts = defaultdict(lambda: {DEFINITION_BLOC: [], ACCESS_BLOC: []})
     for row in read_csv(data_dir / TEXTS_FILE):
         if row["code_compo_bloc"] in (DEFINITION_BLOC, ACCESS_BLOC):
@@ -170,7 +170,7 @@ def _read_occupations(data_dir):
     return rows
 
 
-def _read_job_titles(data_dir):
+def read_job_titles(data_dir):
     rows = {}
     for row in read_csv(data_dir / JOB_TITLES_FILE):
         label = row["libelle_appellation_long"]
@@ -183,7 +183,7 @@ def _read_job_titles(data_dir):
     return rows
 
 
-def _read_skills(data_dir):
+def read_skills(data_dir):
     rows = {}
     for row in read_csv(data_dir / COMPETENCES_FILE):
         kind = SkillKind.SOFT_SKILL if row["cat_comp"] == "Savoir-être professionnel" else SkillKind.KNOW_HOW
@@ -202,7 +202,7 @@ def _read_skills(data_dir):
     return rows
 
 
-def _read_occupation_skills(data_dir):
+def read_occupation_skills(data_dir):
     return {
         (row["code_rome"], int(row["code_ogr"]))
         for row in read_csv(data_dir / LINKS_FILE)

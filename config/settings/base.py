@@ -174,6 +174,7 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are logged by accounts.lockout, in French terms
 # A locked-out person retrying keeps the wait we announced instead of restarting it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and

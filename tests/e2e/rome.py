@@ -11,13 +11,13 @@ from tests.reference.factories import OccupationDomainFactory
 def real_occupation(code_rome):
     """Creates the occupation ``code_rome``, its job titles and its skills as ROME 4.0 gives them."""
     data_dir = settings.REFERENCE_DATA_DIR
-    row = services._read_occupations(data_dir)[code_rome]
+    row = services.read_occupations(data_dir)[code_rome]
     OccupationDomainFactory(code=row["domain_id"])
     occupation = Occupation.objects.create(code_rome=code_rome, **row)
-    for code_ogr, job_title in services._read_job_titles(data_dir).items():
+    for code_ogr, job_title in services.read_job_titles(data_dir).items():
         if job_title["occupation_id"] == code_rome:
             JobTitle.objects.create(code_ogr=code_ogr, **job_title)
-    skill_codes = {code_ogr for code, code_ogr in services._read_occupation_skills(data_dir) if code == code_rome}
-    skills = services._read_skills(data_dir)
+    skill_codes = {code_ogr for code, code_ogr in services.read_occupation_skills(data_dir) if code == code_rome}
+    skills = services.read_skills(data_dir)
     occupation.skills.set(Skill.objects.bulk_create(Skill(code_ogr=code, **skills[code]) for code in skill_codes))
     return occupation
