@@ -78,9 +78,10 @@ class Stack:
         if self.processes[name].poll() is not None:
             raise RuntimeError(f"{name} exited ({self.processes[name].returncode}):\n{self.log(name)[-3000:]}")
 
-    def gunicorn(self, *, port, workers, env, name="gunicorn"):
-        argv = [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-        return self.start(name, argv, env)
+    def gunicorn(self, *, port, env, workers=None, name="gunicorn"):
+        """gunicorn with gunicorn.conf.py, on ``port``; ``workers`` processes, else the file's number."""
+        argv = [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        return self.start(name, argv + (["--workers", str(workers)] if workers else []), env)
 
     def db_worker(self, *, worker_id, env):
         return self.start(worker_id, [sys.executable, "manage.py", "db_worker", "--worker-id", worker_id], env)

@@ -52,7 +52,12 @@ JOBS = 8
 def stack(tmp_path, transactional_db):
     """Static files collected, two db_workers and gunicorn started; everything stopped after the test."""
     static_root = tmp_path / "static"
-    env = prod_environment(database_url=database_url(connection.settings_dict), static_root=static_root)
+    env = prod_environment(
+        database_url=database_url(connection.settings_dict),
+        static_root=static_root,
+        MEDIA_ROOT=str(tmp_path / "media"),
+        MATCHING_INDEX_DIR=str(tmp_path / "matching"),
+    )
     processes = Stack(tmp_path)
     try:
         # The workers boot while the static files are collected; gunicorn reads them when it starts.
