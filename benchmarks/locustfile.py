@@ -3,9 +3,10 @@ anonymous visitors on the job board, then buyers, companies, prescribers, SIAE a
 logged in through the login page, reading their pages, companies declaring months of hours with a proof
 and the facilitator validating some.
 
-Logging in is the ramp-up: once every user is in, the figures so far are set aside (the logins' in
-``PASSERELLE_LOAD_RAMP_UP``) and the measure lasts ``PASSERELLE_LOAD_DURATION`` seconds with every user
-active. People log in once a day; fifty Argon2 hashes at once would otherwise hold the workers for seconds.
+Logging in is the ramp-up: each user waits for the others to be in, then the figures so far are set
+aside (the logins' in ``PASSERELLE_LOAD_RAMP_UP``) and the measure lasts ``PASSERELLE_LOAD_DURATION``
+seconds with every user active. People log in once a day; fifty Argon2 hashes at once would otherwise hold
+the workers for seconds and the requests queued behind them would count in the measure.
 
 Requests carry ``X-Forwarded-Proto: https`` as the TLS proxy in front of gunicorn would, and the client
 sends the ``Secure`` cookies the production settings set: behind that proxy, the browser has HTTPS.
@@ -20,6 +21,7 @@ from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import gevent
+import gevent.event
 from locust import FastHttpUser, between, task
 from urllib3 import encode_multipart_formdata
 
@@ -36,15 +38,20 @@ PROOF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n" + b"%" + b"0" * 40_000 + b
 
 
 class RampUp:
-    """Counts users ready; the last one starts the measure."""
+    """Holds users once they are ready; the last one starts the measure and lets them all go."""
 
     ready = 0
+    measuring = gevent.event.Event()
 
     @classmethod
     def user_ready(cls, environment):
         cls.ready += 1
-        if cls.ready != environment.runner.target_user_count:
-            return
+        if cls.ready == environment.runner.target_user_count:
+            cls.start_measure(environment)
+        cls.measuring.wait()
+
+    @classmethod
+    def start_measure(cls, environment):
         stats = environment.stats
         logins = [stats.get(name, method) for method, name in (("GET", "connexion (page)"), ("POST", "connexion"))]
         Path(os.environ["PASSERELLE_LOAD_RAMP_UP"]).write_text(
@@ -64,6 +71,7 @@ class RampUp:
             )
         )
         stats.reset_all()
+        cls.measuring.set()
         gevent.spawn_later(int(os.environ["PASSERELLE_LOAD_DURATION"]), environment.runner.quit)
 
 
@@ -98,22 +106,30 @@ class Browser(FastHttpUser):
         self.client.cookiejar.set_policy(BehindTlsProxy())
         self.origin = self.host.replace("http://", "https://")
         self.me = next(LOGINS[self.role]) if self.role else None
-        if self.me:
-            _, token = self.form("/comptes/login/", name="connexion (page)")
-            credentials = {"login": self.me["email"], "password": PLAN["password"]}
-            self.submit("/comptes/login/", token, "/comptes/login/", "connexion", credentials)
-        RampUp.user_ready(self.environment)
+        try:
+            if self.me:
+                _, token = self.form("/comptes/login/", name="connexion (page)")
+                credentials = {"login": self.me["email"], "password": PLAN["password"]}
+                self.submit("/comptes/login/", token, "/comptes/login/", "connexion", credentials)
+        finally:  # a failed login is counted, and must not hold the others
+            RampUp.user_ready(self.environment)
 
-    def get(self, url, name, **kwargs):
-        return self.client.get(url, name=name, headers={"X-Forwarded-Proto": "https"}, **kwargs)
+    def get(self, url, name, form=False):
+        """A page, failed unless it answers 200 itself (a redirection to the login page is a failure) and,
+        for a ``form``, carries a CSRF token."""
+        headers = {"X-Forwarded-Proto": "https"}
+        with self.client.get(url, name=name, headers=headers, allow_redirects=False, catch_response=True) as page:
+            if page.status_code != 200:
+                page.failure(f"{page.status_code} au lieu de 200")
+            elif form and not CSRF.search(page.text):
+                page.failure("pas de jeton CSRF dans la page")
+            return page
 
     def form(self, url, name):
-        """Loads a page with a form; returns its text and CSRF token (failed when it has none)."""
-        with self.client.get(url, name=name, headers={"X-Forwarded-Proto": "https"}, catch_response=True) as page:
-            token = CSRF.search(page.text or "")
-            if page.status_code == 200 and token is None:
-                page.failure("pas de jeton CSRF dans la page")
-            return page.text or "", token and token.group(1)
+        """Loads a page with a form; returns its text and CSRF token."""
+        text = self.get(url, name, form=True).text or ""
+        token = CSRF.search(text)
+        return text, token and token.group(1)
 
     def submit(self, referer, token, url, name, fields):
         """POSTs a form of the page at ``referer`` as the browser would (its CSRF token, its address as
