@@ -181,8 +181,9 @@ def main(argv=None):
     parser.add_argument("--no-seed", action="store_true", help="reuse the database and files of the last run")
     args = parser.parse_args(argv)
 
-    # Ctrl-C and SIGTERM both unwind through the ``finally`` below.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl-C and SIGTERM both unwind through the ``finally`` below (even when started in the background).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
     url = load_database_url(args.database)
     WORK.mkdir(parents=True, exist_ok=True)
     env = prod_environment(
@@ -265,4 +266,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("Interrompu : tous les processus lancés sont arrêtés.")
