@@ -113,6 +113,8 @@ class Browser(FastHttpUser):
                 self.submit("/comptes/login/", token, "/comptes/login/", "connexion", credentials)
         finally:  # a failed login is counted, and must not hold the others
             RampUp.user_ready(self.environment)
+        # Released together, users would all ask at once: each first thinks, as between two pages.
+        gevent.sleep(self.wait_time())
 
     def get(self, url, name, form=False):
         """A page, failed unless it answers 200 itself (a redirection to the login page is a failure) and,
