@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint test-sqlite test-postgres benchmarks clean
+.PHONY: demo test lint test-sqlite test-postgres benchmarks load clean
 
 $(VENV)/.installed-%: requirements/%.txt requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test-postgres: $(VENV)/.installed-dev
 
 benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+
+# Load run on PostgreSQL (seed at scale 100, gunicorn, db_worker, locust): LOAD_ARGS="--users 50 --duration 60".
+load: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media

@@ -16,10 +16,14 @@ from pathlib import Path
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
+# Modules here that are not benchmarks run by this command: the load run (``make load``) and its helpers.
+NOT_BENCHMARKS = {"__main__", "load", "locustfile", "stack"}
 
 
 def benchmark_names():
-    return sorted(info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name != "__main__")
+    return sorted(
+        info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name not in NOT_BENCHMARKS
+    )
 
 
 def timed(label, function, *args, **kwargs):

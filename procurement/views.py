@@ -113,7 +113,15 @@ def contract_detail(request, pk):
     sources = (
         contract.hours_sources.select_related("company", "siae_order__siae")
         .order_by("company__name", "label")
-        .prefetch_related(Prefetch("statements", HoursStatement.objects.order_by("-month", "-pk")))
+        # Only what ``statement_items`` shows: a contract has hundreds of statements.
+        .prefetch_related(
+            Prefetch(
+                "statements",
+                HoursStatement.objects.order_by("-month", "-pk").only(
+                    "source", "month", "hours", "state", "adjusts", "reason"
+                ),
+            )
+        )
     )
     if not (can(organisation, "hours.validate") or organisation.pk == contract.buyer_id):
         sources = sources.filter(company=organisation)

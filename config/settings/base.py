@@ -200,7 +200,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -317,3 +317,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Largest proof (payslip, timesheet, invoice) a company may upload with an hours statement.
 PROCUREMENT_PROOF_MAX_BYTES = env_int("PROCUREMENT_PROOF_MAX_BYTES", 5 * 1024 * 1024)
+
+# /health/ answers 503 when a job has waited longer than this (no worker runs them), and puts a heartbeat
+# job in the queue at most this often (0: never) so that a stopped worker shows even when the queue is idle.
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 15 * 60)
+HEALTH_QUEUE_HEARTBEAT_SECONDS = env_int("HEALTH_QUEUE_HEARTBEAT_SECONDS", 60)
