@@ -234,3 +234,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Largest proof (payslip, timesheet, invoice) a company may upload with an hours statement.
 PROCUREMENT_PROOF_MAX_BYTES = env_int("PROCUREMENT_PROOF_MAX_BYTES", 5 * 1024 * 1024)
+# Imports of candidates (CSV, XLSX) and DECP files (JSON): largest file, checked before it is read, and most
+# rows (candidates or DECP records) in one import.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
