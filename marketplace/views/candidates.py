@@ -25,7 +25,8 @@ def candidate_list(request):
     if not (perms.can(organisation, "candidate.manage") or perms.sees_everything(organisation)):
         raise PermissionDenied("Votre organisation n'a pas de vivier de candidats.")
     candidates = Candidate.objects.visible_to(organisation).select_related("commune", "prescriber")
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses a NUL character in a query; no name holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         candidates = candidates.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
     return render(
