@@ -11,6 +11,7 @@ from marketplace.models import Candidate
 from tests.fuzz.files import csv_bytes, page_text, upload, xlsx_bytes, zip_bytes
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory
 from tests.marketplace.test_import import row
+from tests.reference.factories import paris_arrondissement
 
 PAGE, API = "/candidats/importer/", "/api/v1/candidates/import/"
 
@@ -290,3 +291,16 @@ def test_a_cut_good_file_imports_the_rows_it_holds_or_nothing(client_as, prescri
         else 0
     )
     assert Candidate.objects.count() - before in (0, rows_held)
+
+
+def test_the_template_a_prescriber_downloads_imports_as_is(client_as, prescriber, prescriber_org):
+    JobTitleFactory(code_ogr=10946)
+    paris_arrondissement(19)
+    client = client_as(prescriber)
+    template = client.get("/candidats/importer/modele.csv").content
+
+    response = client.post(PAGE, {"file": upload("modele_import_candidats.csv", template)}, follow=True)
+
+    assert "1 candidats importés." in page_text(response)
+    candidate = Candidate.objects.get(prescriber=prescriber_org)
+    assert (candidate.last_name, candidate.wanted_contract_types) == ("Exemple", ["cdi", "cdd"])
