@@ -18,6 +18,7 @@ from procurement.exports import FORMULA_PREFIXES, neutralise
 from tests.api.world import build_world
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+NEUTRALISED = tuple(f"'{formula}" for formula in FORMULAS)
 # A number written as text behind a quote, as neutralising it by mistake would.
 QUOTED_NUMBER = re.compile(r"'-?\d+([.,]\d+)?")
 # What in a view's code says it writes a spreadsheet.
@@ -128,8 +129,8 @@ def test_an_export_neutralises_every_formula(name, world, request, client_as):
     assert [v for v in values if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)] == []
     assert [v for v in values if isinstance(v, str) and QUOTED_NUMBER.fullmatch(v)] == []
     if shows_free_text:
-        # The organisations' names reached the files, neutralised, next to figures that stayed numbers.
-        assert f"'{FORMULAS[0]} Ville de Paris (test)" in values
+        # The formulas reached the files, neutralised, next to figures that stayed numbers.
+        assert any(isinstance(v, str) and v.startswith(NEUTRALISED) for v in values)
         assert any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
