@@ -62,7 +62,7 @@ def _ref(name):
 class ErrorResponsesSchema(AutoSchema):
     """Declares, on every operation, the errors it can really answer, so that clients (and schemathesis) know
     them: 400 when it changes something or reads query parameters, 401/403 when it checks who calls, 404 when
-    it loads an object or pages a list."""
+    it loads an object or pages a list, 415 when it reads a body."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -82,6 +82,8 @@ class ErrorResponsesSchema(AutoSchema):
             errors["403"] = ("Action non permise à votre organisation.", _ref("Error"))
         if any(p["in"] == "path" for p in parameters) or (self._is_list_view() and self._get_paginator()):
             errors["404"] = ("Objet introuvable pour votre organisation, ou page inexistante.", _ref("Error"))
+        if "requestBody" in operation:
+            errors["415"] = ("Type de contenu non pris en charge (voir les types du corps de requête).", _ref("Error"))
         for code, (description, schema) in errors.items():
             operation["responses"].setdefault(
                 code, {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -49,9 +49,10 @@ def test_every_operation_declares_the_errors_it_can_answer():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operations = {(m.upper(), p): o for p, item in schema["paths"].items() for m, o in item.items()}
 
-    assert set(operations[("POST", "/api/v1/hours/{id}/validate/")]["responses"]) >= {"400", "401", "403", "404"}
+    assert set(operations[("POST", "/api/v1/hours/{id}/validate/")]["responses"]) == {"200", "400", "401", "403", "404"}
+    assert "415" in operations[("POST", "/api/v1/placements/{id}/validate/")]["responses"]
     assert set(operations[("GET", "/api/v1/me/")]["responses"]) == {"200", "401", "403"}
-    assert set(operations[("POST", "/api/v1/auth/token/")]["responses"]) == {"200", "400"}
+    assert set(operations[("POST", "/api/v1/auth/token/")]["responses"]) == {"200", "400", "415"}
     # Public, so never a 403; a page number past the end is a 404.
     assert set(operations[("GET", "/api/v1/positions/")]["responses"]) == {"200", "400", "401", "404"}
     assert "201" in operations[("POST", "/api/v1/candidates/import/")]["responses"]
@@ -66,3 +67,10 @@ def test_a_nul_character_in_a_reference_code_is_a_400(role, path, request, api_a
 
     assert response.status_code == 400
     assert response.json()["commune"] == ["Le caractère nul n’est pas autorisé."]
+
+
+def test_a_body_of_an_unknown_type_is_a_415_the_schema_declares(api_as, facilitator):
+    response = api_as(facilitator).post("/api/v1/placements/1/validate/", b"note", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert "detail" in response.json()
