@@ -1,7 +1,12 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views import defaults
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 
 
 def as_api_error(exc):
@@ -21,3 +26,66 @@ def call_service(service, **kwargs):
         return service(**kwargs)
     except (DjangoValidationError, PermissionDenied) as exc:
         raise as_api_error(exc) from exc
+
+
+def not_found(request, exception):
+    """``handler404``: an address no route matches under /api/ (``/api/v1/contracts/abc/``) answers in JSON,
+    as the API's own 404s do; pages keep the site's 404 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Aucune ressource de l'API à cette adresse."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+# The two shapes of DRF's error bodies, messages in French.
+ERROR_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "description": "Refus expliqué en français dans « detail ».",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationError": {
+        "type": "object",
+        "description": (
+            "Données refusées : pour chaque champ en cause, la liste de ses erreurs en français (un objet pour un "
+            "champ composé) ; « non_field_errors » pour ce qui touche l'ensemble."
+        ),
+        "additionalProperties": {"oneOf": [{"type": "array", "items": {}}, {"type": "object"}]},
+    },
+}
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+class ErrorResponsesSchema(AutoSchema):
+    """Declares, on every operation, the errors it can really answer, so that clients (and schemathesis) know
+    them: 400 when it changes something or reads query parameters, 401/403 when it checks who calls, 404 when
+    it loads an object or pages a list, 415 when it reads a body."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        for name, schema in ERROR_SCHEMAS.items():
+            self.registry.register_on_missing(
+                ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+            )
+        parameters = operation.get("parameters", [])
+        errors = {}
+        if self.method != "GET" or any(p["in"] == "query" for p in parameters):
+            errors["400"] = ("Requête invalide.", {"oneOf": [_ref("ValidationError"), _ref("Error")]})
+        if self.view.get_authenticators():
+            errors["401"] = ("Authentification absente ou invalide.", _ref("Error"))
+        if not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
+            errors["403"] = ("Action non permise à votre organisation.", _ref("Error"))
+        if any(p["in"] == "path" for p in parameters) or (self._is_list_view() and self._get_paginator()):
+            errors["404"] = ("Objet introuvable pour votre organisation, ou page inexistante.", _ref("Error"))
+        if "requestBody" in operation:
+            errors["415"] = ("Type de contenu non pris en charge (voir les types du corps de requête).", _ref("Error"))
+        for code, (description, schema) in errors.items():
+            operation["responses"].setdefault(
+                code, {"description": description, "content": {"application/json": {"schema": schema}}}
+            )
+        return operation

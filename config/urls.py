@@ -11,6 +11,7 @@ from accounts import views as accounts_views
 from config.health import health
 
 admin.site.site_header = "Passerelle – administration"
+handler404 = "config.api_errors.not_found"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),

@@ -2,8 +2,8 @@
 get 404); role rules come from ``accounts.perms`` (403); services do the work (their refusals are 400)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -108,7 +108,8 @@ class CandidateViewSet(viewsets.ModelViewSet):
     @extend_schema(
         request={
             "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
-        }
+        },
+        responses={201: inline_serializer("CandidateImportResult", {"created": serializers.IntegerField()})},
     )
     @action(detail=False, methods=["post"], parser_classes=[parsers.MultiPartParser], url_path="import")
     def import_(self, request):
@@ -202,7 +203,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=submission.pk)).data)
 
     @extend_schema(responses=SubmissionTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         submission = self.get_object()
         steps = submission.transitions.select_related("actor", "actor_organisation")

@@ -4,18 +4,27 @@ its reasons in French, and nothing is written while any row is bad.
 Columns (first line): nom, prenom, date_naissance (JJ/MM/AAAA or AAAA-MM-JJ), sexe (F/H), commune
 (INSEE code or postcode), email, telephone, date_consentement, situation, criteres_niveau1,
 criteres_niveau2, appellations (ROME OGR codes), niveau_qualification (0, 3 to 6), niveau_francais (<A1, A1..C2),
-permis (oui/non), distance_max_km, disponible_le. Lists are separated by « | ».
+permis (oui/non), distance_max_km, disponible_le, contrats_souhaites, heures_souhaitees. Lists are separated
+by « | ». Text that a spreadsheet would run as a formula (=, +, -, @) is refused where free text goes.
 """
 
+import codecs
+import csv
 import datetime
 import io
+import re
+import zipfile
+import zlib
 
-import pandas as pd
+import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
+from config.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
 from marketplace.enums import (
     ContractType,
@@ -27,6 +36,7 @@ from marketplace.enums import (
     Situation,
 )
 from marketplace.models import Candidate
+from procurement.exports import FORMULA_PREFIXES
 from reference.models import Commune, JobTitle
 
 REQUIRED = [
@@ -52,7 +62,28 @@ COLUMNS = REQUIRED + [
     "contrats_souhaites",
     "heures_souhaitees",
 ]
-MAX_ROWS = 5000
+# Free-text columns and the model fields they fill (for their length limits).
+TEXT_FIELDS = {"nom": "last_name", "prenom": "first_name", "email": "email", "telephone": "phone"}
+PHONE = re.compile(r"\+?[0-9 .()-]+")
+# A UTF-8 accent (é is C3 A9, « is C2 AB) that Windows-1252 would turn into two characters (Ã©, Â«).
+UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# An XLSX compresses about tenfold: far beyond, the archive is no spreadsheet a person made (a "zip bomb").
+UNZIPPED_RATIO = 20
+EXCEL_MAX_COLUMNS = 16384
+# What openpyxl and zipfile raise on a truncated or spoilt workbook.
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    SyntaxError,
+    InvalidFileException,
+)
 SEX_CODES = {"F": Sex.FEMALE, "H": Sex.MALE, "M": Sex.MALE}
 FRENCH_CODES = {label.upper(): value for value, label in FrenchLevel.choices if len(label) == 2} | {
     "<A1": FrenchLevel.BELOW_A1
@@ -65,22 +96,151 @@ class CandidateImportError(ValidationError):
 
 
 def read_table(uploaded):
-    """A DataFrame of strings from a CSV (``;`` or ``,``, UTF-8) or XLSX upload."""
-    name = uploaded.name.lower()
-    data = uploaded.read()
+    """The rows of a CSV (UTF-8, UTF-16 or Windows-1252; « ; », « , » or tabulation) or XLSX upload, as
+    (line number, {column: text}). Size is checked before reading, and the content must match the extension."""
     try:
-        if name.endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-        elif name.endswith(".csv"):
-            frame = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
+        check_size(uploaded.size, limit=settings.IMPORT_MAX_BYTES)
+    except ValidationError as exc:
+        raise CandidateImportError(exc.messages) from exc
+    name = uploaded.name.lower()
+    uploaded.seek(0)
+    data = uploaded.read()
+    if name.endswith(".xlsx"):
+        if not data.startswith(ZIP_SIGNATURE):
+            raise CandidateImportError(
+                [
+                    "Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel : s'il s'agit d'un CSV, "
+                    "renommez-le en .csv."
+                ]
             )
+        lines = _xlsx_lines(data)
+    elif name.endswith(".csv"):
+        if data.startswith(ZIP_SIGNATURE):
+            raise CandidateImportError(
+                [
+                    "Le fichier porte l'extension .csv mais contient un classeur Excel ou une archive : "
+                    "renommez-le en .xlsx, ou enregistrez-le au format CSV."
+                ]
+            )
+        lines = _csv_lines(_decode(data))
+    else:
+        raise CandidateImportError(["Le fichier doit être au format CSV ou XLSX."])
+    return _records(lines)
+
+
+def _decode(data):
+    """The text of a CSV: UTF-16 with its byte order mark, UTF-8 (with or without), else Windows-1252 as
+    French Excel writes it, unless the bytes are UTF-8 spoilt in places (decoding would garble the accents)."""
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
         else:
-            raise CandidateImportError(["Le fichier doit être au format CSV ou XLSX."])
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise CandidateImportError([f"Le fichier n'a pas pu être lu : {exc}"]) from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                if UTF8_SEQUENCE.search(data):
+                    raise CandidateImportError(
+                        [
+                            "Le fichier mélange des encodages (de l'UTF-8 abîmé par endroits) : "
+                            "enregistrez-le au format « CSV UTF-8 »."
+                        ]
+                    ) from None
+                text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise CandidateImportError(
+            [
+                "L'encodage du fichier n'est pas reconnu (ni UTF-8, ni UTF-16, ni Windows-1252) : "
+                "enregistrez-le au format « CSV UTF-8 »."
+            ]
+        ) from exc
+    if CONTROL_CHARACTERS.search(text):
+        raise CandidateImportError(
+            ["Le fichier contient des caractères de contrôle (octets nuls, binaire) : ce n'est pas un CSV texte."]
+        )
+    return text
+
+
+def _csv_lines(text):
+    """Lists of values, the separator being whichever of « ; », « , » or tabulation the header uses most."""
+    header = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter=max(";,\t", key=header.count), strict=True)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise CandidateImportError(
+            [f"Le CSV est mal formé vers la ligne {reader.line_num} : guillemet mal fermé ou champ trop long."]
+        ) from exc
+
+
+def _xlsx_lines(data):
+    """Lists of values of the first sheet, read lazily (only what the row limit lets through is ever read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                raise CandidateImportError(["Le fichier est une archive ZIP mais pas un classeur Excel (.xlsx)."])
+            if sum(member.file_size for member in archive.infolist()) > settings.IMPORT_MAX_BYTES * UNZIPPED_RATIO:
+                raise CandidateImportError(["Le classeur est trop volumineux une fois décompressé."])
+        # Formulas are read as formulas (=HYPERLINK(...)), never as their last value: the checks refuse them.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            for values in workbook.worksheets[0].iter_rows(values_only=True):
+                yield [_cell_text(value) for value in values]
+        finally:
+            workbook.close()
+    except XLSX_ERRORS as exc:
+        raise CandidateImportError(["Le classeur Excel est illisible (fichier tronqué ou abîmé)."]) from exc
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _records(lines):
+    """Checks the header (missing, unknown, repeated columns), then lists (line number, {column: text}) for
+    each row that is not blank, refusing values past the header and files over ``IMPORT_MAX_ROWS`` rows."""
+    lines = iter(lines)
+    header = [str(column).strip().lower() for column in next(lines, [])]
+    if not any(header):
+        raise CandidateImportError(["Le fichier est vide : la première ligne doit nommer les colonnes."])
+    errors = []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        errors.append(f"Colonne(s) manquante(s) : {', '.join(missing)}.")
+    unknown = [c for c in header if c and c not in COLUMNS]
+    if unknown:
+        errors.append(f"Colonne(s) inconnue(s) : {', '.join(unknown)} (colonnes possibles : {', '.join(COLUMNS)}).")
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if repeated:
+        errors.append(f"Colonne(s) en double : {', '.join(repeated)}.")
+    if errors:
+        raise CandidateImportError(errors)
+    limit = settings.IMPORT_MAX_ROWS
+    rows = []
+    for number, values in enumerate(lines, start=2):
+        if not any(str(v).strip() for v in values):
+            continue
+        if len(rows) == limit:
+            raise CandidateImportError([f"Le fichier compte plus de {limit} candidats : {limit} au plus par import."])
+        stray = [(i, v) for i, v in enumerate(values) if v.strip() and (i >= len(header) or not header[i])]
+        if stray:
+            i, value = stray[0]
+            column = get_column_letter(i + 1) if i < EXCEL_MAX_COLUMNS else f"n° {i + 1}"
+            errors.append(
+                f"Ligne {number} : valeur « {value[:50]} » en colonne {column}, "
+                "qui n'a pas d'en-tête (séparateur ou guillemet en trop ?)."
+            )
+        rows.append((number, dict(zip(header, values, strict=False))))
+    if errors:
+        raise CandidateImportError(errors)
+    if not rows:
+        raise CandidateImportError(["Le fichier ne contient aucune ligne de candidat."])
+    return rows
 
 
 def _date(value, label, errors):
@@ -101,6 +261,20 @@ def _codes(value, enum, label, errors):
     return [c for c in codes if c in enum.values]
 
 
+def _check_text(get, errors):
+    """Free text is kept whole (never cut), never starts like a spreadsheet formula, and phones are phones."""
+    for column, field in TEXT_FIELDS.items():
+        limit = Candidate._meta.get_field(field).max_length
+        if len(get[column]) > limit:
+            errors.append(f"« {column} » dépasse {limit} caractères")
+    for column in ("nom", "prenom", "email"):
+        if get[column].startswith(FORMULA_PREFIXES):
+            errors.append(f"« {column} » commence par « {get[column][0]} » comme une formule de tableur")
+    phone = get["telephone"]
+    if phone and not (PHONE.fullmatch(phone) and sum(c.isdigit() for c in phone) >= 6):
+        errors.append(f"téléphone « {phone} » invalide (chiffres, espaces, points, « + » au début)")
+
+
 class RowParser:
     """Turns one row into a Candidate (unsaved) plus its job titles, collecting French errors."""
 
@@ -118,16 +292,17 @@ class RowParser:
         for column in REQUIRED:
             if not get[column]:
                 errors.append(f"« {column} » est obligatoire")
+        _check_text(get, errors)
         candidate = Candidate(
             prescriber=self.organisation,
             created_by=self.actor,
-            last_name=get["nom"][:100],
-            first_name=get["prenom"][:100],
-            phone=get["telephone"][:20],
+            last_name=get["nom"],
+            first_name=get["prenom"],
+            phone=get["telephone"],
             email=get["email"],
             consent_text_version=settings.CANDIDATE_CONSENT_TEXT_VERSION,
         )
-        if get["email"]:
+        if get["email"] and not get["email"].startswith(FORMULA_PREFIXES):
             try:
                 validate_email(get["email"])
             except ValidationError:
@@ -195,20 +370,13 @@ class RowParser:
 def import_candidates(*, uploaded, organisation, actor):
     """Validates every row, then creates all candidates in one transaction, or raises ``CandidateImportError``
     listing every bad row (line numbers as in a spreadsheet: the header is line 1)."""
-    frame = read_table(uploaded)
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise CandidateImportError([f"Colonne(s) manquante(s) : {', '.join(missing)}."])
-    if frame.empty:
-        raise CandidateImportError(["Le fichier ne contient aucune ligne de candidat."])
-    if len(frame) > MAX_ROWS:
-        raise CandidateImportError([f"Le fichier compte {len(frame)} lignes : {MAX_ROWS} au plus par import."])
+    rows = read_table(uploaded)
     parser = RowParser(organisation, actor)
     parsed, errors = [], []
-    for index, row in enumerate(frame.to_dict("records"), start=2):
+    for number, row in rows:
         candidate, job_titles, row_errors = parser.parse(row)
         if row_errors:
-            errors.append(f"Ligne {index} : {' ; '.join(row_errors)}.")
+            errors.append(f"Ligne {number} : {' ; '.join(row_errors)}.")
         parsed.append((candidate, job_titles))
     if errors:
         raise CandidateImportError(errors)

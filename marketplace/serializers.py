@@ -16,12 +16,15 @@ from marketplace.enums import (
     SubmissionState,
 )
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission, SubmissionTransition
+from reference.serializers import ReferenceRelatedField
 
 # What a company learns about a candidate sent to it: never eligibility, situation, age or sex.
 COMPANY_CANDIDATE_FIELDS = ["id", "first_name", "last_name", "email", "phone", "job_titles", "skills", "available_from"]
 
 
 class PositionSerializer(serializers.ModelSerializer):
+    serializer_related_field = ReferenceRelatedField
+
     company_name = serializers.CharField(source="company.name", read_only=True)
     buyer_name = serializers.CharField(source="contract.buyer.name", read_only=True)
     sector = serializers.CharField(source="contract.sector", read_only=True)
@@ -60,6 +63,7 @@ class PositionSerializer(serializers.ModelSerializer):
 class CandidateSerializer(serializers.ModelSerializer):
     """The full record, for the candidate's prescriber and the facilitator."""
 
+    serializer_related_field = ReferenceRelatedField
     level1_criteria = serializers.ListField(child=serializers.ChoiceField(Level1Criterion.choices), required=False)
     wanted_contract_types = serializers.ListField(child=serializers.ChoiceField(ContractType.choices), required=False)
     level2_criteria = serializers.ListField(child=serializers.ChoiceField(Level2Criterion.choices), required=False)
@@ -156,6 +160,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
     candidate_details = serializers.SerializerMethodField()
     job_title_label = serializers.CharField(source="position.job_title.label", read_only=True)
     company_name = serializers.CharField(source="position.company.name", read_only=True)
+    # Declared so that the schema admits "" (no refusal): DRF drops ``allow_blank`` from read-only model fields.
+    refusal_reason = serializers.ChoiceField(RefusalReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Submission
@@ -208,6 +214,8 @@ class SubmissionTransitionSerializer(serializers.ModelSerializer):
 class PlacementSerializer(serializers.ModelSerializer):
     candidate = serializers.SerializerMethodField()
     is_durable_exit = serializers.BooleanField(read_only=True)
+    # Declared so that the schema admits "" (no outcome yet): DRF drops ``allow_blank`` from read-only model fields.
+    outcome = serializers.ChoiceField(PlacementOutcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Placement

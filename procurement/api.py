@@ -1,9 +1,11 @@
 """The procurement API: thin viewsets over ``procurement.services``; objects come from ``visible_to``."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,9 +29,19 @@ from procurement.serializers import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number the database can hold (``?buyer=1e300`` is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class ContractFilter(django_filters.FilterSet):
-    buyer = django_filters.NumberFilter(field_name="buyer_id")
-    company = django_filters.NumberFilter(method="filter_company")
+    buyer = IdFilter(field_name="buyer_id")
+    company = IdFilter(method="filter_company")
     state = django_filters.ChoiceFilter(choices=ContractState.choices)
     sector = django_filters.ChoiceFilter(choices=Sector.choices)
 
@@ -147,7 +159,7 @@ class SiaeOrderViewSet(
 
 
 class HoursFilter(django_filters.FilterSet):
-    contract = django_filters.NumberFilter(field_name="source__contract_id")
+    contract = IdFilter(field_name="source__contract_id")
     state = django_filters.ChoiceFilter(choices=StatementState.choices)
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte")

@@ -8,11 +8,14 @@ registered with the same SIRET; a buyer importing only gets its own records.
 """
 
 import calendar
+import codecs
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from stdnum.fr import siret as siret_number
@@ -20,11 +23,17 @@ from stdnum.fr import siret as siret_number
 from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from config.uploads import check_size
 from procurement.enums import Sector
 from procurement.models import Contract
 from procurement.services import size_clause
 
 NO_SOCIAL_CONSIDERATION = "Pas de considération sociale"
+# What a contract can hold: its DECP id and amount (``Contract.decp_id``, ``Contract.amount_excl_vat``).
+MAX_ID_LENGTH = 100
+MAX_AMOUNT = 10**12
+# JSON writes a NUL character as this escape; no database text can hold one (PostgreSQL refuses it).
+NUL_ESCAPE = re.compile(r"\\u0000", re.IGNORECASE)
 # CPV division (two first digits) -> sector; anything else falls into « Autres services ».
 CPV_SECTORS = {
     "22": Sector.PRINTING,
@@ -69,46 +78,103 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def read_upload(upload):
+    """The bytes of an uploaded DECP file, its size checked before it is read."""
+    check_size(upload.size, limit=settings.IMPORT_MAX_BYTES)
+    upload.seek(0)
+    return upload.read()
+
+
+def read_path(path):
+    """The bytes of a DECP file on disk (``import_decp`` command), its size checked before it is read."""
+    check_size(path.stat().st_size, limit=settings.IMPORT_MAX_BYTES)
+    return path.read_bytes()
+
+
+def _decode(raw):
+    """JSON is UTF-8 (a byte order mark is tolerated, UTF-16 with its mark too); anything else is refused."""
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"Le fichier n'est pas un texte UTF-8, comme le format DECP l'exige (octet n° {exc.start + 1} illisible)."
+        ) from exc
+    nul = NUL_ESCAPE.search(text)
+    if nul:
+        line = text.count("\n", 0, nul.start()) + 1
+        raise ValidationError(
+            f"Le fichier contient un caractère nul (\\u0000) ligne {line} : ce n'est pas une donnée DECP valide."
+        )
+    start = text.lstrip()[:1]
+    if start == "<":
+        raise ValidationError("Le fichier est au format XML : seul le format JSON des DECP est accepté.")
+    if start not in ("{", "["):
+        raise ValidationError("Le fichier n'est pas un fichier JSON (il doit commencer par « { »).")
+    return text
+
+
 def read_records(raw):
     """The list of *marché* records of a DECP file, whichever of the two shapes it has."""
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"Le fichier n'est pas un JSON valide ({exc}).") from exc
+        data = json.loads(_decode(raw))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"Le fichier n'est pas un JSON valide : erreur ligne {exc.lineno}, colonne {exc.colno}."
+        ) from exc
+    except RecursionError as exc:
+        raise ValidationError("Le JSON est imbriqué trop profondément pour être un fichier DECP.") from exc
     marches = data.get("marches") if isinstance(data, dict) else None
     if isinstance(marches, dict):
-        marches = marches.get("marche", [])
+        marches = _unwrap(marches, "marche")
     if not isinstance(marches, list):
         raise ValidationError("Ce fichier n'est pas au format DECP : la clé « marches » est absente.")
     return marches
 
 
 def _unwrap(value, key):
-    """DECP lists come bare (flat shape) or wrapped in a one-key object (regulatory shape)."""
+    """DECP lists come bare (flat shape) or wrapped in a one-key object (regulatory shape), and a list of one
+    item converted from XML often comes as that item alone."""
     if isinstance(value, dict):
         value = value.get(key, [])
+    if isinstance(value, (str, dict)):
+        value = [value]
     return value if isinstance(value, list) else []
+
+
+def _text(value):
+    """A string or number of the file as text, "" for anything else (lists, objects, booleans, null)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(value).strip()
+
+
+def _object(value):
+    return value if isinstance(value, dict) else {}
 
 
 def social_considerations(record):
     values = _unwrap(record.get("considerationsSociales"), "considerationSociale")
-    return [v for v in values if v and v != NO_SOCIAL_CONSIDERATION]
+    return [v for v in values if isinstance(v, str) and v and v != NO_SOCIAL_CONSIDERATION]
+
+
+def _buyer_siret(record):
+    return _text(_object(record.get("acheteur")).get("id"))
 
 
 def _holders(record):
-    holders = []
-    for item in record.get("titulaires") or []:
-        holders.append(item.get("titulaire", item) if isinstance(item, dict) else {})
-    return holders
+    return [_object(_object(item).get("titulaire", item)) for item in _unwrap(record.get("titulaires"), "titulaire")]
 
 
 def _check(record, buyers, organisation):
     """(values for the contract, []) or (None, reasons)."""
     reasons = []
     for key, label in (("id", "identifiant"), ("objet", "objet"), ("dateNotification", "date de notification")):
-        if not record.get(key):
+        if not _text(record.get(key)):
             reasons.append(f"Champ obligatoire manquant : {label} ({key}).")
-    buyer_siret = str((record.get("acheteur") or {}).get("id") or "")
+    if len(_text(record.get("id"))) > MAX_ID_LENGTH:
+        reasons.append(f"Identifiant trop long : {MAX_ID_LENGTH} caractères au plus (id).")
+    buyer_siret = _buyer_siret(record)
     buyer = None
     if not buyer_siret:
         reasons.append("Champ obligatoire manquant : SIRET de l'acheteur (acheteur.id).")
@@ -121,37 +187,46 @@ def _check(record, buyers, organisation):
         elif organisation is not None and not perms.sees_everything(organisation) and buyer != organisation:
             reasons.append(f"Ce marché appartient à un autre donneur d'ordre (SIRET {buyer_siret}).")
     for holder in _holders(record):
-        holder_id = str(holder.get("id") or "")
+        holder_id = _text(holder.get("id"))
         if holder.get("typeIdentifiant", "SIRET") == "SIRET" and not siret_number.is_valid(holder_id):
             reasons.append(f"SIRET du titulaire invalide : « {holder_id} » (14 chiffres et clé de contrôle).")
     try:
-        amount = Decimal(str(record.get("montant")))
-    except (InvalidOperation, ValueError):
+        amount = Decimal(_text(record.get("montant")))
+    except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite():
         reasons.append("Montant manquant ou illisible (montant).")
     elif amount <= 0:
         reasons.append("Montant nul ou négatif : le nombre d'heures ne peut pas être calculé.")
-    notified_on = None
-    if record.get("dateNotification"):
+    elif amount >= MAX_AMOUNT:
+        reasons.append("Montant hors limites : moins de mille milliards d'euros attendus (montant).")
+    notified_on = ends_on = None
+    if _text(record.get("dateNotification")):
         try:
-            notified_on = datetime.date.fromisoformat(str(record["dateNotification"])[:10])
+            notified_on = datetime.date.fromisoformat(_text(record["dateNotification"])[:10])
         except ValueError:
-            reasons.append(f"Date de notification invalide : « {record['dateNotification']} ».")
+            reasons.append(f"Date de notification invalide : « {_text(record['dateNotification'])[:30]} ».")
+    months = record.get("dureeMois")
+    if months is not None and notified_on is not None:
+        try:
+            if isinstance(months, bool) or not isinstance(months, int) or months <= 0:
+                raise ValueError
+            ends_on = add_months(notified_on, months)
+        except (ValueError, OverflowError):
+            reasons.append(f"Durée invalide : « {_text(months)[:30]} » (nombre entier de mois, dureeMois).")
     if reasons:
         return None, reasons
-    months = record.get("dureeMois")
-    cpv = str(record.get("codeCPV") or "")
+    cpv = _text(record.get("codeCPV"))
     return {
         "buyer": buyer,
-        "decp_id": str(record["id"]),
-        "reference": str(record["id"])[:100],
-        "title": str(record["objet"])[:500],
+        "decp_id": _text(record["id"]),
+        "reference": _text(record["id"]),
+        "title": _text(record["objet"])[:500],
         "sector": CPV_SECTORS.get(cpv[:2], Sector.OTHER_SERVICES),
         "cpv_code": cpv[:10],
-        "amount_excl_vat": amount,
+        "amount_excl_vat": amount.quantize(Decimal("0.01")),
         "notified_on": notified_on,
-        "ends_on": add_months(notified_on, months) if isinstance(months, int) and months > 0 else None,
+        "ends_on": ends_on,
     }, []
 
 
@@ -160,25 +235,28 @@ def import_decp(*, raw, actor=None, organisation=None, dry_run=False, limit=None
     ``organisation`` None is the command line (as the facilitator); a buyer only imports its own."""
     if organisation is not None and not perms.can(organisation, "contract.import_decp"):
         raise PermissionDenied("Votre organisation ne peut pas importer de marchés.")
-    records = read_records(raw)
+    records = read_records(raw)[:limit] if limit else read_records(raw)
+    if len(records) > settings.IMPORT_MAX_ROWS:
+        raise ValidationError(
+            f"Le fichier compte {len(records)} marchés : {settings.IMPORT_MAX_ROWS} au plus par import."
+        )
     report = ImportReport()
     candidates = []
-    for position, record in enumerate(records[:limit] if limit else records, start=1):
+    for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             report.rejected.append((f"n° {position}", ["Enregistrement illisible."]))
         elif social_considerations(record):
             candidates.append((position, record))
         else:
             report.without_social_consideration += 1
-    sirets = {str((r.get("acheteur") or {}).get("id") or "") for _, r in candidates}
+    sirets = {_buyer_siret(r) for _, r in candidates}
     buyers = Organisation.objects.of_kind(OrganisationKind.BUYER).in_bulk(sirets - {""}, field_name="siret")
-    known = set(
-        Contract.objects.filter(decp_id__in=[str(r.get("id")) for _, r in candidates]).values_list("decp_id", flat=True)
-    )
+    ids = {_text(r.get("id")) for _, r in candidates} - {""}
+    known = set(Contract.objects.filter(decp_id__in=ids).values_list("decp_id", flat=True))
     contracts, seen = [], set()
     for position, record in candidates:
-        label = str(record.get("id") or f"n° {position}")
-        if str(record.get("id")) in known or str(record.get("id")) in seen:
+        label = _text(record.get("id"))[:MAX_ID_LENGTH] or f"n° {position}"
+        if label in known or label in seen:
             report.already_imported.append(label)
             continue
         values, reasons = _check(record, buyers, organisation)

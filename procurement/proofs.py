@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+
+from config.uploads import check_size
 
 # File signatures (magic numbers) -> accepted extensions: the extension alone proves nothing.
 SIGNATURES = {
@@ -22,9 +23,7 @@ def check_proof(upload):
     """Raises a French ValidationError unless ``upload`` is a PDF, JPEG or PNG under the size limit."""
     if upload is None:
         raise ValidationError("Joignez un justificatif (bulletin de paie, relevé d'heures ou facture).")
-    limit = max_proof_bytes()
-    if upload.size > limit:
-        raise ValidationError(f"Le justificatif dépasse la taille maximale de {filesizeformat(limit)}.")
+    check_size(upload.size, limit=max_proof_bytes(), what="Le justificatif")
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

@@ -106,7 +106,7 @@ class SiaeProfileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organisation.name")
     siret = serializers.CharField(source="organisation.siret")
     siae_kind = serializers.CharField(source="organisation.siae_kind")
-    commune = serializers.CharField(source="organisation.commune_id")
+    commune = serializers.CharField(source="organisation.commune_id", allow_null=True)
     sectors = serializers.SlugRelatedField(slug_field="sector", many=True, read_only=True)
     communes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.views.decorators.http import require_POST
@@ -234,7 +234,7 @@ def decp_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = decp.import_decp(
-                raw=form.cleaned_data["file"].read(),
+                raw=decp.read_upload(form.cleaned_data["file"]),
                 actor=request.user,
                 organisation=request.organisation,
                 dry_run=form.cleaned_data["dry_run"],
@@ -323,7 +323,10 @@ def declare_hours(request, source_pk):
         HoursSource.objects.filter(company=request.organisation).select_related("contract"), pk=source_pk
     )
     validated = source.statements.filter(state=StatementState.VALIDATED, adjusts=None)
-    adjusts = get_object_or_404(validated, pk=request.GET["corrige"]) if "corrige" in request.GET else None
+    corrects = request.GET.get("corrige")
+    if corrects is not None and not corrects.isdecimal():
+        raise Http404("Relevé à corriger introuvable.")
+    adjusts = get_object_or_404(validated, pk=corrects) if corrects is not None else None
     initial = {"month": adjusts.month.strftime("%Y-%m")} if adjusts else {}
     form = DeclareHoursForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,20 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
 from reference.models import Commune, JobTitle
+
+
+class ReferenceRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by its key, refusing NUL characters as Django's forms do: reference rows have text keys
+    (code INSEE), and PostgreSQL rejects a query holding one (a 500 instead of a 400)."""
+
+    def to_internal_value(self, data):
+        try:
+            ProhibitNullCharactersValidator()(str(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return super().to_internal_value(data)
 
 
 class JobTitleSerializer(serializers.ModelSerializer):

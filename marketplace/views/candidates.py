@@ -13,6 +13,7 @@ from marketplace import imports, services
 from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
 from marketplace.models import Candidate, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
+from procurement.exports import Table, to_csv
 
 
 def visible_candidate(request, pk):
@@ -25,7 +26,8 @@ def candidate_list(request):
     if not (perms.can(organisation, "candidate.manage") or perms.sees_everything(organisation)):
         raise PermissionDenied("Votre organisation n'a pas de vivier de candidats.")
     candidates = Candidate.objects.visible_to(organisation).select_related("commune", "prescriber")
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses a NUL character in a query; no name holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         candidates = candidates.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
     return render(
@@ -160,27 +162,26 @@ def candidate_import(request):
 
 @organisation_required("candidate.manage")
 def candidate_import_template(request):
-    """An empty CSV with the expected columns and one example row."""
-    example = [
-        "Exemple",
-        "Camille",
-        "15/03/1998",
-        "F",
-        "75119",
-        timezone.localdate().strftime("%d/%m/%Y"),
-        "job_seeker",
-        "10946",
-        "3",
-        "B1",
-        "camille.exemple@example.test",
-        "",
-        "",
-        "under_26|qpv_zrr",
-        "non",
-        "10",
-        "",
-    ]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """A CSV with the expected columns and one example row, written as every export is."""
+    example = {
+        "nom": "Exemple",
+        "prenom": "Camille",
+        "date_naissance": "15/03/1998",
+        "sexe": "F",
+        "commune": "75119",
+        "date_consentement": timezone.localdate().strftime("%d/%m/%Y"),
+        "situation": "job_seeker",
+        "appellations": "10946",
+        "niveau_qualification": "3",
+        "niveau_francais": "B1",
+        "email": "camille.exemple@example.test",
+        "criteres_niveau2": "under_26|qpv_zrr",
+        "permis": "non",
+        "distance_max_km": "10",
+        "contrats_souhaites": "cdi|cdd",
+        "heures_souhaitees": "35",
+    }
+    table = Table("modele", "Modèle", imports.COLUMNS, [[example.get(column, "") for column in imports.COLUMNS]])
+    response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modele_import_candidats.csv"'
-    response.write(";".join(imports.COLUMNS) + "\n" + ";".join(example) + "\n")
     return response

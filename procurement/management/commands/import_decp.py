@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from procurement.decp import import_decp
+from procurement.decp import import_decp, read_path
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, limit, **options):
         try:
-            report = import_decp(raw=file.read_bytes(), dry_run=dry_run, limit=limit)
+            report = import_decp(raw=read_path(file), dry_run=dry_run, limit=limit)
         except OSError as exc:
             raise CommandError(f"Lecture impossible de {file} : {exc}") from exc
         except ValidationError as exc:

@@ -1,0 +1,28 @@
+import pytest
+
+from matching import index as matching_index
+from tests.api.world import build_world
+
+
+@pytest.fixture(autouse=True)
+def _matching_index_dir(settings, tmp_path):
+    """The matcher's index is built from this test's data, in its own directory."""
+    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+    matching_index.reset()
+    yield
+    matching_index.reset()
+
+
+@pytest.fixture
+def world(buyer_org, other_buyer_org, company_org, prescriber_org, other_prescriber_org, siae_org, facilitator_org):
+    return build_world(
+        {
+            "buyer": buyer_org,
+            "other_buyer": other_buyer_org,
+            "company": company_org,
+            "prescriber": prescriber_org,
+            "other_prescriber": other_prescriber_org,
+            "siae": siae_org,
+            "facilitator": facilitator_org,
+        }
+    )
