@@ -92,7 +92,9 @@ def plan(per_role=60, slots_per_company=60):
         members = Membership.objects.filter(
             organisation__in=demo.organisations().filter(kind=kind, **filters).distinct(), is_admin=True
         )
-        return dict(members.order_by("organisation_id").values_list("organisation_id", "user__email")[:per_role])
+        return dict(
+            members.order_by("organisation_id", "-user_id").values_list("organisation_id", "user__email")[:per_role]
+        )
 
     in_progress = {"contract__state": ContractState.IN_PROGRESS}
     buyers = admins(Kind.BUYER, contracts__state=ContractState.IN_PROGRESS)
