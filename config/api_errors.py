@@ -7,6 +7,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 
 def as_api_error(exc):
@@ -26,6 +27,30 @@ def call_service(service, **kwargs):
         return service(**kwargs)
     except (DjangoValidationError, PermissionDenied) as exc:
         raise as_api_error(exc) from exc
+
+
+# For a viewset whose actions run a workflow on the object of the URL (validate, refuse, award...). A comment,
+# not a docstring: drf-spectacular would show a docstring as the description of every viewset's operations.
+class ServiceActions:
+    # The keyword the services name that object by ("placement", "contract"...).
+    service_object = None
+
+    def run_service(self, service, payload_class=None):
+        """Checks the body with ``payload_class``, runs ``service`` on the object with the body's fields, the
+        actor and the organisation, and answers the object as this viewset shows it."""
+        fields = {}
+        if payload_class is not None:
+            payload = payload_class(data=self.request.data)
+            payload.is_valid(raise_exception=True)
+            fields = payload.validated_data
+        changed = call_service(
+            service,
+            **{self.service_object: self.get_object()},
+            actor=self.request.user,
+            organisation=self.request.organisation,
+            **fields,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=changed.pk)).data)
 
 
 def not_found(request, exception):

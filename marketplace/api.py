@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import as_api_error, call_service
+from config.api_errors import ServiceActions, as_api_error, call_service
 from marketplace import imports, services
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (
@@ -213,8 +213,9 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(SubmissionTransitionSerializer(steps, many=True).data)
 
 
-class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
+class PlacementViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     serializer_class = PlacementSerializer
+    service_object = "placement"
     permission_classes = [HasOrganisation]
 
     def get_queryset(self):
@@ -223,43 +224,16 @@ class PlacementViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DecisionSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
     def validate(self, request, pk=None):
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        placement = call_service(
-            services.validate_placement,
-            placement=self.get_object(),
-            note=payload.validated_data["note"],
-            actor=request.user,
-            organisation=request.organisation,
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+        return self.run_service(services.validate_placement, DecisionSerializer)
 
     @extend_schema(request=DecisionSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
     def refuse(self, request, pk=None):
         """Refuses a hire, saying why in ``note``; the opening is free again."""
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        placement = call_service(
-            services.refuse_placement,
-            placement=self.get_object(),
-            note=payload.validated_data["note"],
-            actor=request.user,
-            organisation=request.organisation,
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+        return self.run_service(services.refuse_placement, DecisionSerializer)
 
     @extend_schema(request=OutcomeSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])
     def outcome(self, request, pk=None):
         """Records where the person stands at the end of a validated placement."""
-        payload = OutcomeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        placement = call_service(
-            services.record_outcome,
-            placement=self.get_object(),
-            outcome=payload.validated_data["outcome"],
-            actor=request.user,
-            organisation=request.organisation,
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=placement.pk)).data)
+        return self.run_service(services.record_outcome, OutcomeSerializer)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import as_api_error, call_service
+from config.api_errors import ServiceActions, as_api_error
 from procurement import progress, reports, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
@@ -54,6 +54,7 @@ class ContractFilter(django_filters.FilterSet):
 
 
 class ContractViewSet(
+    ServiceActions,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -61,6 +62,7 @@ class ContractViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ContractSerializer
+    service_object = "contract"
     filterset_class = ContractFilter
     permission_classes = [HasOrganisation]
 
@@ -80,30 +82,12 @@ class ContractViewSet(
     @extend_schema(request=ContractTransitionRequestSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        serializer = ContractTransitionRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        contract = call_service(
-            services.transition_contract,
-            contract=self.get_object(),
-            actor=request.user,
-            organisation=request.organisation,
-            **serializer.validated_data,
-        )
-        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk), context={"request": request}).data)
+        return self.run_service(services.transition_contract, ContractTransitionRequestSerializer)
 
     @extend_schema(request=AwardRequestSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
     def award(self, request, pk=None):
-        serializer = AwardRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        contract = call_service(
-            services.award_contract,
-            contract=self.get_object(),
-            actor=request.user,
-            organisation=request.organisation,
-            **serializer.validated_data,
-        )
-        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk), context={"request": request}).data)
+        return self.run_service(services.award_contract, AwardRequestSerializer)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
@@ -169,10 +153,13 @@ class HoursFilter(django_filters.FilterSet):
         fields = ["source", "contract", "state", "month_from", "month_to"]
 
 
-class HoursViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class HoursViewSet(
+    ServiceActions, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Hours statements: a company declares (multipart, with the proof), the facilitator validates or rejects."""
 
     serializer_class = HoursStatementSerializer
+    service_object = "statement"
     filterset_class = HoursFilter
     permission_classes = [HasOrganisation]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -193,27 +180,12 @@ class HoursViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     @extend_schema(request=None, responses=HoursStatementSerializer)
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
-        statement = call_service(
-            services.validate_statement,
-            statement=self.get_object(),
-            actor=request.user,
-            organisation=request.organisation,
-        )
-        return Response(HoursStatementSerializer(statement, context={"request": request}).data)
+        return self.run_service(services.validate_statement)
 
     @extend_schema(request=RejectSerializer, responses=HoursStatementSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        serializer = RejectSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        statement = call_service(
-            services.reject_statement,
-            statement=self.get_object(),
-            actor=request.user,
-            organisation=request.organisation,
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(HoursStatementSerializer(statement, context={"request": request}).data)
+        return self.run_service(services.reject_statement, RejectSerializer)
 
 
 class ReportSummaryView(APIView):
