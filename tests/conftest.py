@@ -55,6 +55,22 @@ def facilitator_org(db):
 
 
 @pytest.fixture
+def organisations(
+    buyer_org, other_buyer_org, company_org, prescriber_org, other_prescriber_org, siae_org, facilitator_org
+):
+    """One organisation of each kind (two buyers, one company, two prescribers), by role."""
+    return {
+        "buyer": buyer_org,
+        "other_buyer": other_buyer_org,
+        "company": company_org,
+        "prescriber": prescriber_org,
+        "other_prescriber": other_prescriber_org,
+        "siae": siae_org,
+        "facilitator": facilitator_org,
+    }
+
+
+@pytest.fixture
 def buyer(buyer_org):
     return member_of(buyer_org, is_admin=True)
 

@@ -94,20 +94,11 @@ def test_every_export_of_the_urlconf_is_walked_below():
 
 
 @pytest.fixture
-def world(buyer_org, other_buyer_org, company_org, prescriber_org, other_prescriber_org, siae_org, facilitator_org):
-    orgs = {
-        "buyer": buyer_org,
-        "other_buyer": other_buyer_org,
-        "company": company_org,
-        "prescriber": prescriber_org,
-        "other_prescriber": other_prescriber_org,
-        "siae": siae_org,
-        "facilitator": facilitator_org,
-    }
-    for formula, organisation in zip(FORMULAS * 2, orgs.values(), strict=False):
+def world(organisations):
+    for formula, organisation in zip(FORMULAS * 2, organisations.values(), strict=False):
         organisation.name = f"{formula} {organisation.name}"
         organisation.save(update_fields=["name"])
-    return build_world(orgs, text=FORMULAS[0])
+    return build_world(organisations, text=FORMULAS[0])
 
 
 def cells(response):

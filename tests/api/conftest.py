@@ -14,15 +14,5 @@ def _matching_index_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def world(buyer_org, other_buyer_org, company_org, prescriber_org, other_prescriber_org, siae_org, facilitator_org):
-    return build_world(
-        {
-            "buyer": buyer_org,
-            "other_buyer": other_buyer_org,
-            "company": company_org,
-            "prescriber": prescriber_org,
-            "other_prescriber": other_prescriber_org,
-            "siae": siae_org,
-            "facilitator": facilitator_org,
-        }
-    )
+def world(organisations):
+    return build_world(organisations)
