@@ -3,11 +3,12 @@ the problem (and the line or column where there is one), and nothing is written.
 encodings and separators French spreadsheets produce are imported whole."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.imports import COLUMNS
 from marketplace.models import Candidate
+from tests.fuzz import FUZZ
 from tests.fuzz.files import csv_bytes, page_text, upload, xlsx_bytes, zip_bytes
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory
 from tests.marketplace.test_import import row
@@ -231,15 +232,6 @@ def test_too_many_rows_are_refused(post, good_rows, settings, extension):
 
     assert any("plus de 3 candidats : 3 au plus par import" in text for text in post(f"vivier.{extension}", content))
     assert not Candidate.objects.exists()
-
-
-FUZZ = settings(
-    max_examples=60,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @FUZZ

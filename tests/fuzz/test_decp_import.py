@@ -9,12 +9,13 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from procurement.decp import import_decp
 from procurement.models import Contract
 from tests.accounts.factories import OrganisationFactory, member_of
+from tests.fuzz import FUZZ
 from tests.fuzz.files import page_text, upload, xlsx_bytes, zip_bytes
 
 PAGE = "/marches/import-decp/"
@@ -167,13 +168,6 @@ def test_a_single_consideration_as_text_still_counts(send):
     assert "1 marché(s) importé(s)" in send(decp(record))
 
 
-FUZZ = settings(
-    max_examples=60,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
