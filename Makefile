@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint test-sqlite test-postgres benchmarks load clean
+.PHONY: demo test lint lint-checks test-sqlite test-postgres benchmarks load clean
 
 $(VENV)/.installed-%: requirements/%.txt requirements/base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ demo: $(VENV)/.installed-base
 test: lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
+	bash scripts/timed.sh "vérifications (ruff, migrations, schéma, déploiement)" $(MAKE) --no-print-directory lint-checks
+
+lint-checks:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -33,11 +36,13 @@ lint: $(VENV)/.installed-dev
 
 test-sqlite: $(VENV)/.installed-dev
 	bash scripts/chromium.sh
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	bash scripts/timed.sh "tests sur SQLite" $(BIN)/pytest -n $(PYTEST_WORKERS)
 
+# PostgreSQL cancels any statement over 30 s in the tests (config/settings/test.py): a bad plan fails
+# its test, naming the query, instead of stalling the run.
 test-postgres: $(VENV)/.installed-dev
 	bash scripts/chromium.sh
-	DATABASE_URL=$$(bash scripts/postgres.sh) $(BIN)/pytest -n $(PYTEST_WORKERS)
+	DATABASE_URL=$$(bash scripts/postgres.sh) bash scripts/timed.sh "tests sur PostgreSQL" $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks

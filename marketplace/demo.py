@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.enums import OrganisationKind as Kind
+from common.db import chunked, keys_of, raw_delete_by_keys
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
@@ -89,19 +90,25 @@ def _distance_km(a, b):
 
 
 def reset():
-    """Deletes the marketplace rows of the demo organisations (before the organisations go)."""
-    organisations = accounts_demo.organisations()
-    Notification.objects.filter(recipient__in=organisations).delete()
-    placements = Placement.objects.filter(position__company__in=organisations)
-    sources = list(placements.exclude(hours_source=None).values_list("hours_source_id", flat=True))
+    """Deletes the marketplace rows of the demo organisations (before the organisations go), by keys
+    collected first (see ``procurement.demo.reset``)."""
+    organisation_ids = keys_of(accounts_demo.organisations())
+    Notification.objects.filter(recipient_id__in=organisation_ids).delete()
+    position_ids = keys_of(Position.objects.filter(company_id__in=organisation_ids))
+    placements = Placement.objects.filter(position_id__in=position_ids)
+    sources = keys_of(placements.exclude(hours_source=None), "hours_source_id")
     placements.delete()
     HoursSource.objects.filter(pk__in=sources, statements__isnull=True).delete()
-    submissions = Submission.objects.filter(candidate__prescriber__in=organisations)
-    SubmissionTransition.objects.filter(submission__in=submissions).delete()
-    submissions.delete()
-    EligibilityCheck.objects.filter(candidate__prescriber__in=organisations).delete()
-    Candidate.objects.filter(prescriber__in=organisations).delete()
-    Position.objects.filter(company__in=organisations).delete()
+    candidate_ids = keys_of(Candidate.objects.filter(prescriber_id__in=organisation_ids))
+    submission_ids = [
+        pk for chunk in chunked(candidate_ids) for pk in keys_of(Submission.objects.filter(candidate_id__in=chunk))
+    ]
+    raw_delete_by_keys(SubmissionTransition, "submission_id", submission_ids)
+    raw_delete_by_keys(Submission, "pk", submission_ids)
+    raw_delete_by_keys(EligibilityCheck, "candidate_id", candidate_ids)
+    for chunk in chunked(candidate_ids):
+        Candidate.objects.filter(pk__in=chunk).delete()
+    Position.objects.filter(pk__in=position_ids).delete()
 
 
 class _Seeder:

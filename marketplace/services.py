@@ -15,6 +15,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import build, record, record_each
+from common.db import analyze
 from marketplace import workflows
 from marketplace.enums import ContractType, PlacementState, PositionState, RefusalReason, SubmissionState
 from marketplace.models import (
@@ -201,6 +202,7 @@ def create_imported_candidates(*, rows, actor, organisation):
         )
         for candidate, _, line in rows
     )
+    analyze(Candidate)  # a bulk load: the planner's statistics follow (common/db.py)
     return candidates
 
 

@@ -23,6 +23,7 @@ from stdnum.fr import siret as siret_number
 from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from common.db import analyze
 from config.uploads import check_size
 from procurement.enums import Sector
 from procurement.models import Contract
@@ -269,5 +270,6 @@ def import_decp(*, raw, actor=None, organisation=None, dry_run=False, limit=None
         with transaction.atomic():
             for contract in contracts:
                 contract.save()
+            analyze(Contract)
     report.created = contracts
     return report

@@ -13,6 +13,7 @@ from accounts import demo as accounts_demo
 from accounts.enums import OrganisationKind as Kind
 from accounts.enums import SiaeKind
 from accounts.models import User
+from common.db import chunked, keys_of, raw_delete_by_keys
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
     Award,
@@ -71,22 +72,31 @@ def add_months(day, months):
     return datetime.date(day.year + index // 12, index % 12 + 1, 1)
 
 
-def _demo_contracts():
-    return Contract.objects.filter(buyer__in=accounts_demo.organisations())
-
-
 def reset():
-    """Deletes the demo's procurement data. Statements go with a raw DELETE (``_raw_delete``, Django's own
-    fast path): the collector would otherwise load a million rows to check their protected links."""
-    contracts = _demo_contracts()
-    ValidatedHours.objects.filter(contract__in=contracts)._raw_delete(ValidatedHours.objects.db)
-    statements = HoursStatement.objects.filter(source__contract__in=contracts)
-    statements.filter(adjusts__isnull=False)._raw_delete(HoursStatement.objects.db)
-    statements._raw_delete(HoursStatement.objects.db)
-    SiaeOrder.objects.filter(contract__in=contracts).delete()
-    HoursSource.objects.filter(contract__in=contracts).delete()
-    contracts.delete()
-    SiaeProfile.objects.filter(organisation__in=accounts_demo.organisations()).delete()
+    """Deletes the demo's procurement data, by keys collected first (``common.db``): on PostgreSQL the
+    one-statement DELETE through three nested subqueries it replaces once ran 27 minutes on tables filled
+    moments before. Statements go without Django's collector, which would load a million rows to follow
+    their links."""
+    organisation_ids = keys_of(accounts_demo.organisations())
+    contract_ids = keys_of(Contract.objects.filter(buyer_id__in=organisation_ids))
+    source_ids = [
+        pk for chunk in chunked(contract_ids) for pk in keys_of(HoursSource.objects.filter(contract_id__in=chunk))
+    ]
+    raw_delete_by_keys(ValidatedHours, "contract_id", contract_ids)
+    # Corrections first: they point to the statement they adjust.
+    adjusting = [
+        pk
+        for chunk in chunked(source_ids)
+        for pk in keys_of(HoursStatement.objects.filter(source_id__in=chunk, adjusts__isnull=False))
+    ]
+    raw_delete_by_keys(HoursStatement, "pk", adjusting)
+    raw_delete_by_keys(HoursStatement, "source_id", source_ids)
+    SiaeOrder.objects.filter(contract_id__in=contract_ids).delete()
+    raw_delete_by_keys(HoursSource, "pk", source_ids)
+    raw_delete_by_keys(ContractTransition, "contract_id", contract_ids)
+    raw_delete_by_keys(Award, "contract_id", contract_ids)
+    raw_delete_by_keys(Contract, "pk", contract_ids)
+    SiaeProfile.objects.filter(organisation_id__in=organisation_ids).delete()
 
 
 def seed(*, scale, rng, faker):

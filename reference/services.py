@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from common.db import analyze
 from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill, SkillKind
 from reference.text import commune_search_text, normalize_search_text
 
@@ -111,6 +112,10 @@ def load_reference_data(*, data_dir=None, dry_run=False):
         report.tables["Liens métier → compétence"] = _sync_occupation_skills(read_occupation_skills(data_dir))
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Fresh tables have no planner statistics: without them, one occupation's skills took PostgreSQL
+            # over 6 minutes right after a first load (common/db.py).
+            analyze(Commune, OccupationDomain, Occupation, JobTitle, Skill)
     report.seconds = time.monotonic() - start
     return report
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "widget_tweaks",
     # Passerelle
+    "common",
     "accounts",
     "reference",
     "procurement",
@@ -120,6 +121,20 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+
+
+def statement_timeout(milliseconds):
+    """PostgreSQL cancels any statement running longer than this (0: never), and the error names the query
+    (common/db.py): a bad plan fails fast instead of holding a worker or stalling a test run. A command that
+    legitimately runs one long statement (a migration rewriting a huge table) is run with
+    DATABASE_STATEMENT_TIMEOUT_MS=0."""
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and milliseconds:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={milliseconds}"
+    return milliseconds
+
+
+DATABASE_STATEMENT_TIMEOUT_MS = statement_timeout(env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

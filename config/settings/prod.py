@@ -1,7 +1,7 @@
 """Production: PostgreSQL, secrets from the environment, hardened HTTP. Refuses to start half-configured."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, ImproperlyConfigured, env_bool, env_int, os
+from config.settings.base import DATABASES, ImproperlyConfigured, env_bool, env_int, os, statement_timeout
 
 DEBUG = False
 if not SECRET_KEY:  # noqa: F405
@@ -11,6 +11,8 @@ if not ALLOWED_HOSTS:  # noqa: F405
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+# No page or API call needs a statement of more than a few hundred milliseconds (benchmarks/).
+DATABASE_STATEMENT_TIMEOUT_MS = statement_timeout(env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the HTTPS proxy that SECURE_PROXY_SSL_HEADER trusts: the client's address is the one it appends.

@@ -4,11 +4,13 @@ import importlib
 import importlib.util
 import random
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from faker import Faker
 
 from accounts import demo
+from common.db import analyze
 from reference.models import Commune
 
 SEED = 2026
@@ -49,7 +51,15 @@ class Command(BaseCommand):
                     counts = module.seed(scale=scale, rng=rng, faker=faker)
                     summary = ", ".join(f"{count} {label}" for label, count in counts.items())
                     self.stdout.write(f"{module.__name__} : {summary}")
+            # The tables were just filled in bulk: give the planner their statistics (common/db.py).
+            analyze(*_models_of(modules))
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe « {demo.PASSWORD} ») :"))
         for local_part, *_, keys in demo.LOGINS:
             names = ", ".join(name for key, _, _, name, _ in demo.NAMED_ORGANISATIONS if key in keys)
             self.stdout.write(f"  {demo.login_email(local_part):<42} {names}")
+
+
+def _models_of(modules):
+    """The models of the apps whose demo modules ran (``procurement.demo`` → procurement's models)."""
+    configs = {apps.get_containing_app_config(module.__name__) for module in modules} - {None}
+    return [model for config in sorted(configs, key=str) for model in config.get_models()]
