@@ -35,6 +35,7 @@ from accounts import perms
 from audit.enums import AuditAction
 from audit.models import AuditEvent
 from audit.services import record
+from common.exports import Table, to_xlsx
 from marketplace.enums import (
     ContractType,
     ErasureReason,
@@ -53,7 +54,6 @@ from marketplace.models import (
 )
 from marketplace.workflows import ACTIVE_STATES
 from procurement.enums import StatementState
-from procurement.exports import Table, to_xlsx
 from procurement.models import HoursStatement
 
 

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
-from marketplace.notifications import notify
+from notifications.services import notify
 from procurement.enums import StatementState
 from procurement.signals import statement_decided
 

@@ -27,7 +27,7 @@ from marketplace.models import (
     SubmissionTransition,
     criteria_make_eligible,
 )
-from marketplace.notifications import notify
+from notifications.services import notify
 from procurement.enums import ContractState, Modality
 from procurement.models import Contract, HoursSource
 from reference.models import JobTitle, Occupation, Skill

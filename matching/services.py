@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import perms
 from marketplace.enums import PositionState
 from marketplace.models import Submission
-from marketplace.notifications import notify
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -27,5 +27,5 @@ def ask_prescriber(*, candidate, position, actor, organisation):
             f"{organisation.name} ({sender}) vous propose de positionner {candidate.full_name} sur l'offre "
             f"« {position.job_title.label} » de {position.company.name}."
         ),
-        link=reverse("marketplace:candidate_matches", args=[candidate.pk]),
+        link=reverse("matching:candidate_matches", args=[candidate.pk]),
     )

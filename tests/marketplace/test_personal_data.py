@@ -18,8 +18,9 @@ from audit.models import AuditEvent
 from marketplace.enums import SubmissionState
 from marketplace.models import Candidate, EligibilityCheck, Notification, Submission, SubmissionTransition
 from marketplace.personal_data import pseudonym
-from procurement import progress, reports
+from procurement import progress
 from procurement.models import HoursStatement, ValidatedHours
+from reporting import reports
 from tests.marketplace.factories import (
     CandidateFactory,
     EligibilityCheckFactory,

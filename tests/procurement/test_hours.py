@@ -185,7 +185,7 @@ def test_the_company_hears_of_each_decision_on_its_hours(
         client.post(reverse("procurement:statement_reject", args=[rejected.pk]), {"reason": "Bulletin illisible."})
 
     assert [m.to for m in mailoutbox] == [[company_user.email], [company_user.email]]
-    page = client_as(company_user).get(reverse("marketplace:notification_list")).content.decode()
+    page = client_as(company_user).get(reverse("notifications:notification_list")).content.decode()
     assert f"Heures de 03/2024 ({source.label}, 120 h) validées par le facilitateur." in page
     assert f"Heures de 04/2024 ({source.label}, 10,50 h) refusées : Bulletin illisible." in page
     assert "déclarer à nouveau" in mailoutbox[1].body

@@ -24,7 +24,7 @@ def notify(*, organisations, text, link=""):
     )
     if not emails:
         return
-    body = render_to_string("marketplace/email/notification.txt", {"text": text, "url": settings.SITE_URL + link})
+    body = render_to_string("notifications/email/notification.txt", {"text": text, "url": settings.SITE_URL + link})
     # One message per person, so that no one sees the other recipients.
     messages = [(f"[Passerelle] {text[:120]}", body, None, [email]) for email in emails]
     transaction.on_commit(lambda: send_mass_mail(messages))

@@ -88,8 +88,8 @@ def position_matches_submit(request, pk):
     else:
         messages.success(request, f"La candidature de {candidate.full_name} est transmise au facilitateur.")
     if request.POST.get("next_page") == "candidate":
-        return redirect("marketplace:candidate_matches", pk=candidate.pk)
-    return redirect("marketplace:position_matches", pk=position.pk)
+        return redirect("matching:candidate_matches", pk=candidate.pk)
+    return redirect("matching:position_matches", pk=position.pk)
 
 
 @require_POST
@@ -105,7 +105,7 @@ def position_matches_ask(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{candidate.prescriber.name} est invité à positionner {candidate.full_name}.")
-    return redirect("marketplace:position_matches", pk=position.pk)
+    return redirect("matching:position_matches", pk=position.pk)
 
 
 @organisation_required("matching.read")

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
 
-from accounts.management.commands import seed_demo
+from demo.management.commands import seed_demo
 from marketplace.enums import PlacementState, SubmissionState
 from marketplace.models import Candidate, Placement, Position, Submission, SubmissionTransition
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory, OccupationFactory
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def reference_data(monkeypatch):
-    monkeypatch.setattr(
-        seed_demo, "DEMO_MODULES", ["accounts.demo", "tests.marketplace.demo_contracts", "marketplace.demo"]
-    )
+    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["demo.accounts", "tests.demo.demo_contracts", "demo.marketplace"])
     for n in range(1, 21):
         CommuneFactory(code_insee=f"751{n:02d}", name=f"Paris {n}e", postcodes=f"750{n:02d}", latitude=48.85 + n / 500)
     for code in ("F1703", "F1606", "K2204", "G1602", "A1203"):

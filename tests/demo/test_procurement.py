@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounts.management.commands import seed_demo
+from demo.management.commands import seed_demo
 from procurement.enums import StatementState
 from procurement.models import Contract, HoursStatement, SiaeOrder, ValidatedHours
 from reference.models import Commune
@@ -11,7 +11,7 @@ from reference.models import Commune
 
 @pytest.fixture(autouse=True)
 def accounts_and_procurement(monkeypatch, db):
-    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["accounts.demo", "procurement.demo"])
+    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["demo.accounts", "demo.procurement"])
     for n in (4, 10, 19, 20):
         Commune.objects.create(
             code_insee=f"751{n:02d}",

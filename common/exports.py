@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
+from django.http import HttpResponse
 from openpyxl.drawing.image import Image
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,3 +53,16 @@ def to_xlsx(tables, *, images=()):
             sheet = writer.book.create_sheet(title[:31])
             sheet.add_image(Image(io.BytesIO(png)), "A1")
     return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(content, filename):
+    """The file as an attachment, its type read from the name's extension."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[1]])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

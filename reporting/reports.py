@@ -2,8 +2,8 @@
 personal data). Validated hours are read from ``ValidatedHours`` totals, so each table is one or two
 grouped queries whatever the number of statements.
 
-Participant figures (profiles, placements by contract type, durable exits) belong to the marketplace:
-``participant_tables`` asks ``marketplace.reports`` for them, as tables of aggregates only.
+Participant figures (profiles, placements by contract type, durable exits) come from placements:
+``participant_tables`` asks ``reporting.participants`` for them, as tables of aggregates only.
 """
 
 import datetime
@@ -17,9 +17,10 @@ from django.utils.dateparse import parse_date
 
 from accounts.models import Organisation
 from accounts.perms import sees_everything
+from common.exports import Table
 from procurement.enums import SIAE_MODALITIES, Modality, Sector, StatementState
-from procurement.exports import Table
 from procurement.models import Award, ClauseSettings, Contract, HoursStatement, SiaeOrder, ValidatedHours
+from reporting import participants
 
 ZERO = Decimal("0")
 
@@ -163,9 +164,4 @@ def _month_table(validated):
 
 def participant_tables(contracts, period, *, mask_small_counts):
     """Participants by profile, placements by contract type and durable exits on these contracts."""
-    # Imported here: the marketplace builds on procurement, not the other way round.
-    from marketplace import reports as marketplace_reports
-
-    return marketplace_reports.participant_tables(
-        contracts, period.start, period.end, mask_small_counts=mask_small_counts
-    )
+    return participants.participant_tables(contracts, period.start, period.end, mask_small_counts=mask_small_counts)

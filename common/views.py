@@ -1,4 +1,4 @@
-"""Helpers shared by the marketplace pages."""
+"""Helpers shared by the pages of every app: pagination and a service's refusal put on a form."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator

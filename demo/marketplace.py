@@ -25,9 +25,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts import demo as accounts_demo
 from accounts.enums import OrganisationKind as Kind
 from common.db import chunked, keys_of, raw_delete_by_keys
+from demo import accounts as accounts_demo
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
@@ -91,7 +91,7 @@ def _distance_km(a, b):
 
 def reset():
     """Deletes the marketplace rows of the demo organisations (before the organisations go), by keys
-    collected first (see ``procurement.demo.reset``)."""
+    collected first (see ``demo.procurement.reset``)."""
     organisation_ids = keys_of(accounts_demo.organisations())
     Notification.objects.filter(recipient_id__in=organisation_ids).delete()
     position_ids = keys_of(Position.objects.filter(company_id__in=organisation_ids))

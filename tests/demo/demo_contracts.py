@@ -1,8 +1,8 @@
 """Stands in for the procurement demo in the marketplace's seed test: awarded contracts for every
 demo company (the real procurement demo is tested by its app)."""
 
-from accounts import demo as accounts_demo
 from accounts.enums import OrganisationKind
+from demo import accounts as accounts_demo
 from procurement.models import Contract, HoursSource
 from reference.models import Commune
 from tests.procurement.factories import AwardFactory

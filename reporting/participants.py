@@ -1,11 +1,11 @@
-"""Figures the facilitator reports on people and placements, for the procurement reports to call.
+"""Figures the facilitator reports on people and placements, for ``reporting.reports`` to call.
 
 Every function takes a period (``start``, ``end``: dates, both included) and optionally the
 contracts to count (a queryset: a buyer's own contracts for its report). Only placements validated by the
 facilitator count. A *participant* is a person with a validated placement starting in the period.
 
-    from marketplace import reports
-    reports.summary(start=date(2026, 1, 1), end=date(2026, 12, 31), contracts=Contract.objects.filter(buyer=b))
+    from reporting import participants
+    participants.summary(start=date(2026, 1, 1), end=date(2026, 12, 31), contracts=Contract.objects.filter(buyer=b))
 """
 
 from collections import Counter
@@ -13,9 +13,9 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Count
 
+from common.exports import Table
 from marketplace.enums import DURABLE_OUTCOMES, ContractType, Level1Criterion, Level2Criterion, PlacementState
 from marketplace.models import Placement
-from procurement.exports import Table
 
 
 def _validated(*, contracts=None):

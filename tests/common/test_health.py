@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from config.health import HEARTBEAT_PATH
+from common.health import HEARTBEAT_PATH
 from matching.tasks import retrain_matcher
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_health_runs_a_bounded_number_of_queries_whatever_the_queue(client, djan
 
 
 def test_health_answers_503_when_the_database_is_down(client):
-    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("common.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json() == {

@@ -9,14 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from faker import Faker
 
-from accounts import demo
 from common.db import analyze
+from demo import accounts as demo
 from reference.models import Commune
 
 SEED = 2026
 # Each of these modules has ``seed(*, scale, rng, faker) -> dict of counts`` and may have ``reset()``;
 # apps not written yet are skipped.
-DEMO_MODULES = ["accounts.demo", "procurement.demo", "marketplace.demo"]
+DEMO_MODULES = ["demo.accounts", "demo.procurement", "demo.marketplace"]
 
 
 class Command(BaseCommand):
@@ -60,6 +60,6 @@ class Command(BaseCommand):
 
 
 def _models_of(modules):
-    """The models of the apps whose demo modules ran (``procurement.demo`` → procurement's models)."""
-    configs = {apps.get_containing_app_config(module.__name__) for module in modules} - {None}
+    """The models of the apps whose demo modules ran (``demo.procurement`` → procurement's models)."""
+    configs = {apps.app_configs.get(module.__name__.rsplit(".", 1)[-1]) for module in modules} - {None}
     return [model for config in sorted(configs, key=str) for model in config.get_models()]

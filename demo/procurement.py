@@ -1,4 +1,4 @@
-"""Demo contracts with social clauses for the demo organisations (``accounts.demo`` runs first): Paris
+"""Demo contracts with social clauses for the demo organisations (``demo.accounts`` runs first): Paris
 buyers' contracts, awards, SIAE profiles and orders, and monthly hours statements, deterministic.
 
 Per unit of scale: 20 contracts, about 500 hours sources and 10,000 statements, written with bulk_create
@@ -9,11 +9,11 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from accounts import demo as accounts_demo
 from accounts.enums import OrganisationKind as Kind
 from accounts.enums import SiaeKind
 from accounts.models import User
 from common.db import chunked, keys_of, raw_delete_by_keys
+from demo import accounts as accounts_demo
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
     Award,

@@ -4,10 +4,10 @@ import io
 import openpyxl
 import pytest
 
-from marketplace import reports
 from marketplace.enums import ContractType, PlacementState, SubmissionState
 from marketplace.models import Placement
 from procurement.models import Contract
+from reporting import participants
 from tests.accounts.factories import OrganisationFactory
 from tests.marketplace.factories import CandidateFactory, PositionFactory, SubmissionFactory
 from tests.procurement.factories import AwardFactory
@@ -53,7 +53,7 @@ def test_profiles_contract_types_and_durable_exits(company_org, prescriber_org):
     placement(ours, CandidateFactory(prescriber=prescriber_org), start=june, state=PlacementState.PENDING)
     placement(ours, CandidateFactory(prescriber=prescriber_org), start=datetime.date(2025, 6, 1))
 
-    everything = reports.summary(start=START, end=END)
+    everything = participants.summary(start=START, end=END)
     assert everything["participants"] == {
         "count": 2,
         "under_26": 1,
@@ -71,7 +71,7 @@ def test_profiles_contract_types_and_durable_exits(company_org, prescriber_org):
     assert everything["placements_by_contract_type"]["CDI"] == 1
     assert everything["durable_exits"] == {"ended": 2, "with_outcome": 2, "durable": 1, "rate": 0.5}
 
-    for_buyer = reports.summary(start=START, end=END, contracts=Contract.objects.filter(buyer=buyer))
+    for_buyer = participants.summary(start=START, end=END, contracts=Contract.objects.filter(buyer=buyer))
     assert for_buyer["participants"]["count"] == 2
     assert for_buyer["placements_by_contract_type"]["CDI"] == 0
 

@@ -4,10 +4,10 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts import demo
 from accounts.enums import OrganisationKind
-from accounts.management.commands import seed_demo
 from accounts.models import Membership, Organisation, User
+from demo import accounts as demo
+from demo.management.commands import seed_demo
 from reference.models import Commune
 from tests.accounts.test_login import log_in
 
@@ -32,7 +32,7 @@ def arrondissements():
 @pytest.fixture(autouse=True)
 def only_accounts(monkeypatch):
     """The other apps' seeds are theirs to test; a module that does not exist is skipped."""
-    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["accounts.demo", "procurement.no_such_demo"])
+    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["demo.accounts", "demo.no_such_module"])
 
 
 def seed(*args):
@@ -63,7 +63,7 @@ def test_seeding_twice_gives_the_same_data(arrondissements):
 
     assert snapshot() == first
     assert "existent déjà" in again
-    assert re.search(r"^accounts\.demo : 25 organisations, \d+ utilisateurs, \d+ appartenances$", output, re.M)
+    assert re.search(r"^demo\.accounts : 25 organisations, \d+ utilisateurs, \d+ appartenances$", output, re.M)
     for local_part, *_ in demo.LOGINS:
         assert f"{local_part}@demo.passerelle.test" in again
 
