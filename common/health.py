@@ -1,6 +1,6 @@
 """Health endpoint for load balancers and monitoring: is the database answering, are jobs being run?
 
-Anonymous and cheap: one query for the database, one aggregate over the task results table for the queue,
+Anonymous and cheap: one query for the database, two aggregates over the task results table for the queue,
 and, at most once per ``HEALTH_QUEUE_HEARTBEAT_SECONDS``, a heartbeat job put in the queue. It answers
 counts and ages only, never a job's arguments or results.
 
@@ -47,8 +47,9 @@ def _seconds_since(moment, now):
 
 
 def queue_status():
-    """Jobs waiting (ready to run now, not those deferred to later), failed in the last hour, the age of the
-    oldest waiting one, and when a worker last ran a heartbeat."""
+    """Jobs waiting (ready to run now, not those deferred to later), failed in the last hour (in all and by
+    task: a notification email the mail server refused shows there), the age of the oldest waiting one,
+    and when a worker last ran a heartbeat."""
     now = timezone.now()
     never = get_date_max()
     waiting = Q(status=TaskResultStatus.READY) & (Q(run_after=never) | Q(run_after__lte=now))
@@ -66,6 +67,12 @@ def queue_status():
             heartbeat_enqueued=Max("enqueued_at", filter=is_heartbeat),
             heartbeat_done=Max("finished_at", filter=is_heartbeat & Q(status=TaskResultStatus.SUCCESSFUL)),
         )
+        failed_by_task = dict(
+            DBTaskResult.objects.filter(status=TaskResultStatus.FAILED, finished_at__gte=now - FAILED_WINDOW)
+            .values_list("task_path")
+            .annotate(n=Count("pk"))
+            .order_by("task_path")
+        )
         _beat(stats, now)
     except DatabaseError as exc:
         return {"ok": False, "error": exc.__class__.__name__}
@@ -75,6 +82,7 @@ def queue_status():
         "ok": oldest is None or oldest <= max_age,
         "waiting": stats["waiting"],
         "failed_last_hour": stats["failed"],
+        "failed_last_hour_by_task": failed_by_task,
         "oldest_waiting_seconds": oldest,
         "max_waiting_seconds": max_age,
         "last_heartbeat_seconds": _seconds_since(stats["heartbeat_done"], now),

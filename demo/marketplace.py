@@ -23,11 +23,13 @@ import math
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind as Kind
 from common.db import chunked, keys_of, raw_delete_by_keys
 from demo import accounts as accounts_demo
+from marketplace import changes
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
@@ -45,7 +47,6 @@ from marketplace.enums import SubmissionState as S
 from marketplace.models import (
     Candidate,
     EligibilityCheck,
-    Notification,
     Placement,
     Position,
     Submission,
@@ -53,6 +54,7 @@ from marketplace.models import (
     criteria_make_eligible,
 )
 from marketplace.services import MODALITY_BY_CONTRACT_TYPE, POSTING_CONTRACT_STATES
+from notifications.models import Notification
 from procurement.enums import Modality, Sector
 from procurement.models import Award, HoursSource
 from reference.models import Commune, JobTitle, Occupation
@@ -109,6 +111,7 @@ def reset():
     for chunk in chunked(candidate_ids):
         Candidate.objects.filter(pk__in=chunk).delete()
     Position.objects.filter(pk__in=position_ids).delete()
+    changes.everything_changed()  # deleted in bulk: the matcher starts again from the tables
 
 
 class _Seeder:
@@ -434,6 +437,7 @@ class _Seeder:
     def notifications(self, submissions):
         """In-app notifications for the live submissions waiting for someone."""
         next_org = {S.SUBMITTED: self.facilitator, S.PRESELECTED: self.facilitator}
+        submission_type = ContentType.objects.get_for_model(Submission)
         rows = []
         for s in submissions:
             if s.state in (
@@ -447,6 +451,8 @@ class _Seeder:
                         recipient=recipient,
                         text=f"Candidature n° {s.pk} ({s.position.job_title.label}) : {s.get_state_display().lower()}.",
                         link=f"/candidatures/{s.pk}/",
+                        subject_type=submission_type,
+                        subject_id=s.pk,
                         created_at=s.state_changed_at,
                     )
                 )
@@ -463,6 +469,7 @@ def seed(*, scale, rng, faker):
     placements = seeder.placements(hired)
     checks = seeder.live_checks(candidates)
     notifications = seeder.notifications(submissions)
+    changes.everything_changed()  # created in bulk: the matcher starts again from the tables
     return {
         "offres": len(positions),
         "candidats": len(candidates),

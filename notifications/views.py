@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.perms import organisation_required
 from common.views import paginate
-from marketplace.models import Notification
+from notifications.models import Notification
 
 
 @organisation_required()

@@ -323,13 +323,17 @@ CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Notification emails are jobs of the task queue: when the mail server fails, the next attempt waits the
+# next of these delays (1 min, 5 min, 30 min, 2 h, 12 h), then the email is given up (``/health/`` counts
+# failed jobs by task).
+NOTIFICATION_EMAIL_RETRY_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600)
 
 # Matcher (issue 5). "content": fixed-weight content score; "learned": the newest trained
 # ``MatcherModel`` (``manage.py train_matcher``), with the content score while none is trained.
 MATCHER_MODEL = os.environ.get("MATCHER_MODEL", "content")
 # Where the matcher's index snapshot is kept (one file, rebuilt by ``manage.py build_matching_index``).
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
-# Background jobs (the matcher's retraining) in the database; ``manage.py db_worker`` runs them.
+# Background jobs (the matcher's retraining, notification emails) in the database; ``manage.py db_worker`` runs them.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from marketplace.models import Notification
+from notifications.models import Notification
 
 register = template.Library()
 

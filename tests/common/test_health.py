@@ -18,6 +18,7 @@ QUEUE_KEYS = {
     "ok",
     "waiting",
     "failed_last_hour",
+    "failed_last_hour_by_task",
     "oldest_waiting_seconds",
     "max_waiting_seconds",
     "last_heartbeat_seconds",
@@ -45,6 +46,7 @@ def test_health_reports_the_database_and_an_idle_queue_without_login(client):
         "ok": True,
         "waiting": 0,
         "failed_last_hour": 0,
+        "failed_last_hour_by_task": {},
         "oldest_waiting_seconds": None,
         "max_waiting_seconds": 15 * 60,
         "last_heartbeat_seconds": None,
@@ -65,6 +67,7 @@ def test_health_counts_waiting_and_recently_failed_jobs_and_nothing_else(client)
     assert queue["ok"] is True
     assert queue["waiting"] == 3
     assert queue["failed_last_hour"] == 1
+    assert queue["failed_last_hour_by_task"] == {retrain_matcher.module_path: 1}
     assert 115 <= queue["oldest_waiting_seconds"] <= 180
 
 
@@ -151,8 +154,9 @@ def test_health_runs_a_bounded_number_of_queries_whatever_the_queue(client, djan
     DBTaskResult.objects.filter(task_path=HEARTBEAT_PATH).update(
         enqueued_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    # SELECT 1; the queue aggregate; dropping old heartbeats (BEGIN, DELETE, COMMIT); queuing a new one.
-    with django_assert_max_num_queries(6):
+    # SELECT 1; the queue aggregate; failures by task; dropping old heartbeats (BEGIN, DELETE, COMMIT);
+    # queuing a new one.
+    with django_assert_max_num_queries(7):
         assert client.get("/health/").status_code == 200
 
 

@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from marketplace.enums import SubmissionState
-from marketplace.models import Notification, Submission
+from marketplace.models import Submission
 from matching import index as matching_index
+from notifications.models import Notification
 
 
 @pytest.mark.django_db
@@ -27,7 +28,8 @@ def test_facilitator_sees_every_pool_and_asks_the_prescriber(
     )
     assert response.status_code == 302
     notification = Notification.objects.get(recipient=prescriber_org)
-    assert pool["best"].full_name in notification.text
+    assert pool["best"].full_name in notification.details and pool["best"].full_name not in notification.text
+    assert notification.subject == pool["best"]
     assert notification.link == reverse("matching:candidate_matches", args=[pool["best"].pk])
     assert not Submission.objects.exists()
 

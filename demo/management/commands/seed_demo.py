@@ -59,7 +59,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {demo.login_email(local_part):<42} {names}")
 
 
+# The apps whose tables each demo module fills.
+FILLED_APPS = {
+    "demo.accounts": ["accounts"],
+    "demo.procurement": ["procurement"],
+    "demo.marketplace": ["marketplace", "notifications"],
+}
+
+
 def _models_of(modules):
-    """The models of the apps whose demo modules ran (``demo.procurement`` → procurement's models)."""
-    configs = {apps.app_configs.get(module.__name__.rsplit(".", 1)[-1]) for module in modules} - {None}
-    return [model for config in sorted(configs, key=str) for model in config.get_models()]
+    """The models of the apps whose tables the demo modules that ran filled."""
+    labels = sorted({label for module in modules for label in FILLED_APPS.get(module.__name__, [])})
+    return [model for label in labels for model in apps.get_app_config(label).get_models()]
