@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import PermissionDenied
 from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
@@ -71,3 +72,37 @@ OrganisationForm.base_fields["siae_kind"].choices = [("", "—")] + SiaeKind.cho
 
 class InvitationForm(DsfrBaseForm):
     email = forms.EmailField(label="Adresse e-mail de la personne à inviter")
+
+
+class MoveField(forms.ChoiceField):
+    """Offers the moves as choices; which targets are refused, and why, is the workflow's to say."""
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class TransitionForm(DsfrBaseForm):
+    """Moves an object of a state machine (``accounts.workflows``): it offers what the organisation may do now
+    (``Workflow.moves``, also in ``moves`` for pages that show one button per move) and posts ``target`` (the
+    state) and ``reason`` (why, free text). A target it did not offer gets the workflow's own French refusal."""
+
+    target = MoveField(label="Nouvel état")
+    reason = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, workflow, obj, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workflow, self.obj, self.organisation = workflow, obj, organisation
+        self.moves = workflow.moves(obj, organisation)
+        self.fields["target"].choices = [(move.target, workflow.label(move.target)) for move in self.moves]
+
+    def clean_target(self):
+        target = self.cleaned_data["target"]
+        try:
+            self.transition = self.workflow.check(self.obj, target, self.organisation)
+        except PermissionDenied as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return target
+
+    def service_kwargs(self):
+        """The keywords of the app's service for this move."""
+        return {"target": self.cleaned_data["target"], "reason": self.cleaned_data["reason"]}

@@ -89,3 +89,30 @@ class MeSerializer(serializers.ModelSerializer):
     def get_current_organisation(self, user) -> int | None:
         organisation = self.context["request"].organisation
         return organisation.pk if organisation else None
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """The body of a move of a state machine (``accounts.workflows``): the state to go to and why. Each object's
+    subclass sets ``states``; what the organisation may do is the workflow's to say (400 or 403 otherwise)."""
+
+    states = None
+
+    target = serializers.ChoiceField(choices=[], help_text="L'état où amener l'objet.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Pourquoi (texte libre, gardé dans l'historique)."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = self.states.choices
+
+
+class TransitionLogSerializer(serializers.Serializer):
+    """One step of an object's history (a ``TransitionLog`` row): the same fields for every object."""
+
+    from_state = serializers.CharField(help_text="Vide : la création de l'objet.")
+    to_state = serializers.CharField()
+    actor = serializers.CharField(source="actor.get_full_name")
+    organisation = serializers.CharField(source="organisation.name")
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()

@@ -28,7 +28,7 @@ from urllib3 import encode_multipart_formdata
 PLAN = json.loads(Path(os.environ["PASSERELLE_LOAD_PLAN"]).read_text())
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 POSITION_LINK = re.compile(r'href="/offres/(\d+)/"')
-VALIDATE_ACTION = re.compile(r'action="(/marches/heures/\d+/valider/)"')
+STATEMENT_ACTION = re.compile(r'action="(/marches/heures/\d+/transition/)"')
 # The job board's filters (marketplace.forms.PositionFilterForm): ROME domains, arrondissements, contracts.
 DOMAINS = ["A", "F", "G", "K", "N"]
 ARRONDISSEMENTS = [f"751{n:02d}" for n in range(1, 21)]
@@ -163,9 +163,9 @@ class Visitor(Browser):
     @task(2)
     def job_board_filtered(self):
         params = {
-            "domain": random.choice(DOMAINS),
+            "domaine": random.choice(DOMAINS),
             "commune": random.choice(ARRONDISSEMENTS + [""]),
-            "contract_type": random.choice(CONTRACT_TYPES + [""]),
+            "type_contrat": random.choice(CONTRACT_TYPES + [""]),
         }
         self.get("/offres/?" + "&".join(f"{k}={v}" for k, v in params.items()), name="offres filtrées")
 
@@ -260,6 +260,8 @@ class Facilitator(LoggedIn):
     @task(2)
     def validate_hours(self):
         page, token = self.form("/marches/heures/", name="relevés à valider")
-        actions = VALIDATE_ACTION.findall(page)
+        actions = STATEMENT_ACTION.findall(page)
         if actions:
-            self.submit("/marches/heures/", token, random.choice(actions), "validation d'heures", {})
+            self.submit(
+                "/marches/heures/", token, random.choice(actions), "validation d'heures", {"target": "validated"}
+            )

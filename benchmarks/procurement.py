@@ -51,14 +51,14 @@ def run(scale):
     # The oldest contract in progress has the most months of statements: the heaviest progress page.
     contract = Contract.objects.filter(state=ContractState.IN_PROGRESS).order_by("notified_on", "pk").first()
     year = contract.notified_on.year
-    period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+    period = {"du": f"{year}-01-01", "au": f"{year}-12-31"}
     print(
         f"{Contract.objects.count()} marchés, {HoursStatement.objects.count()} relevés d'heures ({connection.vendor})"
     )
     cases = [
         ("page d'avancement d'un marché", reverse("procurement:contract_detail", args=[contract.pk]), None),
         ("tableau de bord du facilitateur", reverse("reporting:report_dashboard"), period),
-        ("API de synthèse", "/api/v1/reports/summary/", period),
+        ("API de synthèse", "/api/v1/reports/summary/", {"from": period["du"], "to": period["au"]}),
     ]
     for label, url, params in cases:
         median, queries = _median_ms(client, url, params)

@@ -4,29 +4,19 @@ from django.http import JsonResponse
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-
-def as_api_error(exc):
-    """A service's French refusal as DRF's 400 (field by field when it names fields) or 403, never a 500."""
-    if isinstance(exc, PermissionDenied):
-        return ApiPermissionDenied(str(exc))
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
+from common.refusals import as_api_error
 
 
-def call_service(service, **kwargs):
-    """Runs a service for an API view, its refusals becoming API errors."""
+def call_service(service, *, api_fields=None, **kwargs):
+    """Runs a service for an API view, its refusals becoming API errors (``common.refusals``); ``api_fields`` names
+    the body's fields by the service's keywords they fill, so that a refusal names the field the client sent."""
     try:
         return service(**kwargs)
     except (DjangoValidationError, PermissionDenied) as exc:
-        raise as_api_error(exc) from exc
+        raise as_api_error(exc, api_fields) from exc
 
 
 # For a viewset whose actions run a workflow on the object of the URL (validate, refuse, award...). A comment,
@@ -38,13 +28,15 @@ class ServiceActions:
     def run_service(self, service, payload_class=None):
         """Checks the body with ``payload_class``, runs ``service`` on the object with the body's fields, the
         actor and the organisation, and answers the object as this viewset shows it."""
-        fields = {}
+        fields, names = {}, {}
         if payload_class is not None:
             payload = payload_class(data=self.request.data)
             payload.is_valid(raise_exception=True)
             fields = payload.validated_data
+            names = {field.source: name for name, field in payload.fields.items() if field.source != name}
         changed = call_service(
             service,
+            api_fields=names,
             **{self.service_object: self.get_object()},
             actor=self.request.user,
             organisation=self.request.organisation,

@@ -1,7 +1,10 @@
-"""Helpers shared by the pages of every app: pagination and a service's refusal put on a form."""
+"""Pagination, the same for every page: ``PAGE_SIZE`` rows, ``?page=``, shown with ``{% dsfr_pagination page_obj %}``
+(which keeps the other query parameters). The API pages on its own (``REST_FRAMEWORK["PAGE_SIZE"]``, 50)."""
 
-from django.core.exceptions import ValidationError
+import functools
+
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 
 PAGE_SIZE = 20
 
@@ -10,10 +13,22 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def add_errors(form, exc: ValidationError):
-    """Puts a service's refusal on the form: on its field when it names one, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+def renamed_params(renamed):
+    """Page query strings are in French (``?etat=``, ``?secteur=``); an old link with an English name
+    (``@renamed_params({"state": "etat"})``) is sent once, permanently, to the French one."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not any(old in request.GET for old in renamed):
+                return view(request, *args, **kwargs)
+            params = request.GET.copy()
+            for old, new in renamed.items():
+                values = params.pop(old, None)
+                if values is not None and new not in params:
+                    params.setlist(new, values)
+            return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
+
+        return wrapper
+
+    return decorator

@@ -48,7 +48,9 @@ from marketplace.models import (
     Candidate,
     EligibilityCheck,
     Placement,
+    PlacementTransition,
     Position,
+    PositionTransition,
     Submission,
     SubmissionTransition,
     criteria_make_eligible,
@@ -321,13 +323,39 @@ class _Seeder:
         SubmissionTransition.objects.bulk_create(
             (
                 SubmissionTransition(
-                    submission=s, from_state=src, to_state=dst, actor=a, actor_organisation=o, reason=r, at=at
+                    submission=s,
+                    from_state=src,
+                    to_state=dst,
+                    actor=a,
+                    organisation=o,
+                    reason=RefusalReason(r).label if r else "",
+                    at=at,
                 )
                 for s, src, dst, a, o, r, at in logs
             ),
             batch_size=BATCH,
         )
+        self.position_logs(positions, filled)
         return rows, len(logs), placements
+
+    def position_logs(self, positions, filled):
+        """Each position's history: drafted and published by its company, then closed or filled."""
+        filled, logs = set(filled), []
+        for position in positions:
+            actor, company = self.actor_of(position.company), position.company
+            steps = [("", PositionState.DRAFT), (PositionState.DRAFT, PositionState.OPEN)]
+            if position.pk in filled:
+                steps.append((PositionState.OPEN, PositionState.FILLED))
+            elif position.state == PositionState.CLOSED:
+                steps.append((PositionState.OPEN, PositionState.CLOSED))
+            for n, (source, target) in enumerate(steps):
+                at = min(position.created_at + datetime.timedelta(hours=n, days=110 * (n // 2)), self.now)
+                logs.append(
+                    PositionTransition(
+                        position=position, from_state=source, to_state=target, actor=actor, organisation=company, at=at
+                    )
+                )
+        PositionTransition.objects.bulk_create(logs, batch_size=BATCH)
 
     def _path(self, score, position, hires, past):
         """The states a submission goes through after "submitted", from its hidden score."""
@@ -412,6 +440,31 @@ class _Seeder:
         for placement in placements:
             placement.hours_source = getattr(placement, "_source", None)
         Placement.objects.bulk_create(placements, batch_size=BATCH)
+        logs = []
+        for placement in placements:
+            company = placement.position.company
+            logs.append(
+                PlacementTransition(
+                    placement=placement,
+                    from_state="",
+                    to_state=PlacementState.PENDING,
+                    actor=self.actor_of(company),
+                    organisation=company,
+                    at=placement.created_at,
+                )
+            )
+            if placement.state == PlacementState.VALIDATED:
+                logs.append(
+                    PlacementTransition(
+                        placement=placement,
+                        from_state=PlacementState.PENDING,
+                        to_state=PlacementState.VALIDATED,
+                        actor=checker,
+                        organisation=self.facilitator,
+                        at=placement.decided_at,
+                    )
+                )
+        PlacementTransition.objects.bulk_create(logs, batch_size=BATCH)
         return placements
 
     def live_checks(self, candidates):

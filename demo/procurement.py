@@ -9,9 +9,11 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.enums import OrganisationKind as Kind
 from accounts.enums import SiaeKind
-from accounts.models import User
+from accounts.models import Membership, User
 from common.db import chunked, keys_of, raw_delete_by_keys
 from demo import accounts as accounts_demo
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
@@ -24,10 +26,11 @@ from procurement.models import (
     SectorDefaults,
     SiaeOrder,
     SiaeProfile,
+    StatementTransition,
     ValidatedHours,
 )
 from procurement.services import clause_hours_from, first_of_month, order_modality
-from procurement.workflows import TRANSITIONS
+from procurement.workflows import CONTRACT
 from reference.models import Commune
 
 CONTRACTS_PER_SCALE = 20
@@ -67,6 +70,10 @@ ORDER_SIAE_KINDS = {
 }
 
 
+def _noon(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def add_months(day, months):
     index = day.month - 1 + months
     return datetime.date(day.year + index // 12, index % 12 + 1, 1)
@@ -91,6 +98,9 @@ def reset():
         for chunk in chunked(source_ids)
         for pk in keys_of(HoursStatement.objects.filter(source_id__in=chunk, adjusts__isnull=False))
     ]
+    for chunk in chunked(source_ids):
+        statement_ids = keys_of(HoursStatement.objects.filter(source_id__in=chunk))
+        raw_delete_by_keys(StatementTransition, "statement_id", statement_ids)
     raw_delete_by_keys(HoursStatement, "pk", adjusting)
     raw_delete_by_keys(HoursStatement, "source_id", source_ids)
     SiaeOrder.objects.filter(contract_id__in=contract_ids).delete()
@@ -111,7 +121,16 @@ def seed(*, scale, rng, faker):
     facilitator_org = by_kind[Kind.FACILITATOR][0]
     facilitator = User.objects.filter(memberships__organisation=facilitator_org).order_by("pk").first()
     today = datetime.date.today()
+    now = timezone.now()
     current_month = first_of_month(today)
+    # The first member of each company declares its hours.
+    company_actors = {}
+    for organisation_id, user_id in (
+        Membership.objects.filter(organisation__in=by_kind[Kind.COMPANY])
+        .order_by("user_id")
+        .values_list("organisation_id", "user_id")
+    ):
+        company_actors.setdefault(organisation_id, user_id)
     profiles = _seed_profiles(by_kind[Kind.SIAE], rng, faker)
     contracts, awards_by_contract = _seed_contracts(scale, by_kind, rng, faker, today)
     _seed_transitions(contracts, facilitator, facilitator_org)
@@ -184,6 +203,8 @@ def seed(*, scale, rng, faker):
                 state = StatementState.REJECTED
             else:
                 state = StatementState.VALIDATED
+            declared_at = min(_noon(add_months(month, 1) + datetime.timedelta(days=rng.randint(0, 9))), now)
+            decided = state != StatementState.DECLARED
             statements.append(
                 HoursStatement(
                     source=source,
@@ -193,16 +214,21 @@ def seed(*, scale, rng, faker):
                     proof_kind="invoice" if order else "payslip",
                     state=state,
                     reason="Justificatif illisible" if state == StatementState.REJECTED else "",
-                    decided_by=facilitator if state != StatementState.DECLARED else None,
+                    declared_by_id=company_actors.get(source.company_id),
+                    declared_at=declared_at,
+                    decided_by=facilitator if decided else None,
+                    decided_at=min(declared_at + datetime.timedelta(days=rng.randint(1, 8)), now) if decided else None,
                 )
             )
             if state == StatementState.VALIDATED:
                 totals[(contract.pk, source.company_id, source.modality, month)] += hours
         if len(statements) >= CHUNK:
             HoursStatement.objects.bulk_create(statements)
+            _statement_logs(statements, company_actors, facilitator, facilitator_org)
             statement_count += len(statements)
             statements = []
     HoursStatement.objects.bulk_create(statements)
+    _statement_logs(statements, company_actors, facilitator, facilitator_org)
     statement_count += len(statements)
     SiaeOrder.objects.bulk_create(orders, batch_size=5000)
     ValidatedHours.objects.bulk_create(
@@ -324,24 +350,58 @@ def _seed_contracts(scale, by_kind, rng, faker, today):
 
 
 def _seed_transitions(contracts, actor, organisation):
-    """The log of each contract's path from draft to its state (performed by the facilitator in the demo)."""
+    """The log of each contract's path from its creation to its state (performed by the facilitator in the demo)."""
     if actor is None:
         return
-    path = [t for t in TRANSITIONS if t.name != "send_back"]
+    path = [t for t in CONTRACT.transitions if t.name != "send_back"]
     logs = []
     for contract in contracts:
         at = datetime.datetime.combine(contract.notified_on, datetime.time(10), tzinfo=datetime.UTC)
+        state = ""
         for step, transition in enumerate(path):
-            if contract.state == transition.source:
-                break
             logs.append(
                 ContractTransition(
                     contract=contract,
-                    from_state=transition.source,
+                    from_state=state,
                     to_state=transition.target,
                     actor=actor,
                     organisation=organisation,
                     at=at + datetime.timedelta(days=step),
                 )
             )
+            state = transition.target
+            if state == contract.state:
+                break
     ContractTransition.objects.bulk_create(logs, batch_size=5000)
+
+
+def _statement_logs(statements, company_actors, facilitator, facilitator_org):
+    """Each statement's history: declared by its company, then validated or rejected by the facilitator."""
+    if facilitator is None:
+        return
+    logs = []
+    for statement in statements:
+        company = statement.source.company_id
+        logs.append(
+            StatementTransition(
+                statement=statement,
+                from_state="",
+                to_state=StatementState.DECLARED,
+                actor_id=company_actors.get(company, facilitator.pk),
+                organisation_id=company,
+                at=statement.declared_at,
+            )
+        )
+        if statement.state != StatementState.DECLARED:
+            logs.append(
+                StatementTransition(
+                    statement=statement,
+                    from_state=StatementState.DECLARED,
+                    to_state=statement.state,
+                    actor=facilitator,
+                    organisation=facilitator_org,
+                    at=statement.decided_at,
+                    reason=statement.reason,
+                )
+            )
+    StatementTransition.objects.bulk_create(logs, batch_size=5000)

@@ -9,10 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
-from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
-from common.api_errors import ServiceActions, as_api_error, call_service
-from marketplace import imports, services
+from accounts.serializers import TransitionLogSerializer
+from common.api_errors import ServiceActions, call_service
+from common.refusals import as_api_error
+from marketplace import imports, services, workflows
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (
     CandidateSerializer,
@@ -20,29 +21,39 @@ from marketplace.serializers import (
     EligibilityCheckSerializer,
     OutcomeSerializer,
     PlacementSerializer,
+    PlacementTransitionRequestSerializer,
     PositionSerializer,
+    PositionTransitionRequestSerializer,
     SubmissionSerializer,
     SubmissionTransitionRequestSerializer,
-    SubmissionTransitionSerializer,
 )
 
 
-class PositionViewSet(viewsets.ModelViewSet):
+class PositionViewSet(ServiceActions, viewsets.ModelViewSet):
     """Open positions are public; a company creates and edits its own."""
 
     serializer_class = PositionSerializer
+    service_object = "position"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:
             return [AllowAny()]
+        if self.action == "transition":
+            return [HasOrganisation()]
         return [CanPerform.to("position.manage")()]
 
     def get_queryset(self):
         organisation = getattr(self.request, "organisation", None)
-        if self.request.method in SAFE_METHODS:
+        if self.request.method in SAFE_METHODS or self.action == "transition":
             return Position.objects.visible_to(organisation).for_display()
         return Position.objects.managed_by(organisation).for_display()
+
+    @extend_schema(request=PositionTransitionRequestSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Publishes, closes or reopens the position (``marketplace.workflows.POSITION``)."""
+        return self.run_service(services.transition_position, PositionTransitionRequestSerializer)
 
     def _save(self, serializer):
         data = dict(serializer.validated_data)
@@ -59,9 +70,10 @@ class PositionViewSet(viewsets.ModelViewSet):
         )
         if state and state != position.state:
             position = call_service(
-                services.set_position_state,
+                services.transition_position,
+                api_fields={"target": "state"},
                 position=position,
-                state=state,
+                target=state,
                 actor=self.request.user,
                 organisation=self.request.organisation,
             )
@@ -172,7 +184,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         candidate = serializer.validated_data["candidate"]
-        if candidate.prescriber_id != self.request.organisation.pk:
+        if not Candidate.objects.visible_to(self.request.organisation).filter(pk=candidate.pk).exists():
             raise ValidationError({"candidate": ["Candidat inconnu."]})
         serializer.instance = call_service(
             services.submit_candidate,
@@ -186,6 +198,8 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SubmissionTransitionRequestSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        """Moves the submission (``marketplace.workflows.SUBMISSION``); a refusal needs ``refusal_reason``, a
+        hire may give the contract's terms."""
         submission = self.get_object()
         payload = SubmissionTransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -193,24 +207,21 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         call_service(
             services.transition_submission,
             submission=submission,
-            target=data.pop("to"),
+            target=data.pop("target"),
+            refusal_reason=data.pop("refusal_reason"),
             reason=data.pop("reason"),
-            note=data.pop("note"),
             hire=data,
             actor=request.user,
             organisation=request.organisation,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=submission.pk)).data)
 
-    @extend_schema(responses=SubmissionTransitionSerializer(many=True))
+    @extend_schema(responses=TransitionLogSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
-        submission = self.get_object()
-        steps = submission.transitions.select_related("actor", "actor_organisation")
-        if not perms.can_see_eligibility(request.organisation, submission.candidate.prescriber_id):
-            # A company's view starts when the submission reached it.
-            steps = steps.filter(at__gte=submission.reached_company_at)
-        return Response(SubmissionTransitionSerializer(steps, many=True).data)
+        """The submission's steps this organisation may read (a company's start when it reached it)."""
+        steps = workflows.submission_history(self.get_object(), request.organisation)
+        return Response(TransitionLogSerializer(steps, many=True).data)
 
 
 class PlacementViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
@@ -220,6 +231,13 @@ class PlacementViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Placement.objects.visible_to(self.request.organisation).for_display().order_by("-hired_on", "-pk")
+
+    @extend_schema(request=PlacementTransitionRequestSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Validates or refuses (saying why in ``reason``) a pending placement (``marketplace.workflows.PLACEMENT``);
+        ``validate`` and ``refuse`` do the same."""
+        return self.run_service(services.transition_placement, PlacementTransitionRequestSerializer)
 
     @extend_schema(request=DecisionSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanPerform.to("placement.validate")])

@@ -106,6 +106,15 @@ class SubmissionState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Retirée"
 
 
+# A submission still under way; the others are final.
+ACTIVE_SUBMISSION_STATES = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.PRESELECTED,
+    SubmissionState.SENT_TO_COMPANY,
+    SubmissionState.INTERVIEW,
+)
+
+
 class RefusalReason(models.TextChoices):
     PROFILE_MISMATCH = "profile_mismatch", "Profil ne correspondant pas au poste"
     MISSING_QUALIFICATION = "missing_qualification", "Qualification ou expérience insuffisante"

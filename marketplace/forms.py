@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from accounts.forms import TransitionForm
 from audit.enums import ErasureReason
 from marketplace import services, workflows
 from marketplace.enums import (
@@ -49,22 +50,22 @@ class PositionForm(forms.ModelForm, DsfrBaseForm):
 
 
 class PositionFilterForm(DsfrBaseForm):
-    """The job board's filters; every one is optional."""
+    """The job board's filters; every one is optional. Named in French: they are the page's query string."""
 
-    domain = forms.ChoiceField(label="Domaine professionnel", required=False)
+    domaine = forms.ChoiceField(label="Domaine professionnel", required=False)
     commune = forms.ModelChoiceField(
         label="Arrondissement",
         queryset=Commune.objects.paris_arrondissements(),
         required=False,
         to_field_name="code_insee",
     )
-    contract_type = forms.ChoiceField(
+    type_contrat = forms.ChoiceField(
         label="Type de contrat", choices=[("", "Tous")] + ContractType.choices, required=False
     )
 
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = [("", "Tous")] + list(domains)
+        self.fields["domaine"].choices = [("", "Tous")] + list(domains)
 
 
 class CandidateForm(forms.ModelForm, DsfrBaseForm):
@@ -195,14 +196,12 @@ class SubmitForm(DsfrBaseForm):
         self.fields["position"].queryset = Position.objects.published().for_display()
 
 
-class TransitionForm(DsfrBaseForm):
-    """Moves a submission; the hiring fields only matter when moving to "hired"."""
+class SubmissionTransitionForm(TransitionForm):
+    """Moves a submission: a refusal also needs its code, a hire its contract (the position's by default)."""
 
-    to = forms.ChoiceField(label="Nouvel état")
-    reason = forms.ChoiceField(
+    refusal_reason = forms.ChoiceField(
         label="Motif (obligatoire en cas de refus)", choices=[("", "—")] + RefusalReason.choices, required=False
     )
-    note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     contract_type = forms.ChoiceField(
         label="Type de contrat (embauche)", choices=[("", "Celui de l'offre")] + ContractType.choices, required=False
     )
@@ -213,20 +212,18 @@ class TransitionForm(DsfrBaseForm):
     )
 
     HIRE_FIELDS = ("contract_type", "start_date", "planned_end_date", "weekly_hours")
+    field_order = ["target", "refusal_reason", "reason", *HIRE_FIELDS]
 
     def __init__(self, *args, submission, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        targets = workflows.available_targets(source=submission.state, organisation=organisation)
-        self.fields["to"].choices = [(t, SubmissionState(t).label) for t in targets]
-        self.can_hire = SubmissionState.HIRED in targets
+        super().__init__(*args, workflow=workflows.SUBMISSION, obj=submission, organisation=organisation, **kwargs)
+        self.can_hire = any(move.target == SubmissionState.HIRED for move in self.moves)
 
-    @property
-    def hire_data(self):
-        return {name: self.cleaned_data.get(name) for name in self.HIRE_FIELDS}
-
-
-class DecisionForm(DsfrBaseForm):
-    note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    def service_kwargs(self):
+        return {
+            **super().service_kwargs(),
+            "refusal_reason": self.cleaned_data["refusal_reason"],
+            "hire": {name: self.cleaned_data.get(name) for name in self.HIRE_FIELDS},
+        }
 
 
 class OutcomeForm(DsfrBaseForm):

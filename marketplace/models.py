@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from accounts import perms
 from accounts.enums import OrganisationKind
+from accounts.workflows import TransitionLog
 from marketplace.enums import (
+    ACTIVE_SUBMISSION_STATES,
     DURABLE_OUTCOMES,
     ContractType,
     FrenchLevel,
@@ -50,6 +52,17 @@ class PositionQuerySet(models.QuerySet):
         if _is(organisation, OrganisationKind.BUYER):
             return self.filter(models.Q(state=PositionState.OPEN) | models.Q(contract__buyer=organisation))
         return self.published()
+
+    def concerning(self, organisation):
+        """Positions an organisation follows: a company its own, a buyer those on its contracts, the facilitator
+        every one."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(company=organisation)
+        if _is(organisation, OrganisationKind.BUYER):
+            return self.filter(contract__buyer=organisation)
+        return self.none()
 
     def managed_by(self, organisation):
         """Positions the organisation may edit: a company its own (the facilitator reads, never edits)."""
@@ -109,6 +122,18 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.job_title} – {self.company}"
+
+
+class PositionTransition(TransitionLog):
+    """One change of state of a position (``marketplace.workflows.POSITION``)."""
+
+    states = PositionState
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="transitions", verbose_name="offre")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une offre"
+        verbose_name_plural = "changements d'état des offres"
 
 
 class CandidateQuerySet(models.QuerySet):
@@ -289,9 +314,7 @@ class SubmissionQuerySet(models.QuerySet):
 
     def waiting_since(self, before):
         """Active submissions whose state has not changed since ``before`` (follow-up)."""
-        from marketplace.workflows import ACTIVE_STATES
-
-        return self.filter(state__in=ACTIVE_STATES, state_changed_at__lt=before)
+        return self.filter(state__in=ACTIVE_SUBMISSION_STATES, state_changed_at__lt=before)
 
 
 class Submission(models.Model):
@@ -331,28 +354,19 @@ class Submission(models.Model):
         return f"{self.candidate} → {self.position}"
 
 
-class SubmissionTransition(models.Model):
-    """One line of a submission's history: who moved it from which state to which, when and why."""
+class SubmissionTransition(TransitionLog):
+    """One line of a submission's history (``marketplace.workflows.SUBMISSION``); a refusal's code is the
+    submission's ``refusal_reason``."""
+
+    states = SubmissionState
 
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="transitions", verbose_name="candidature"
     )
-    from_state = models.CharField("état de départ", max_length=20, choices=SubmissionState.choices, blank=True)
-    to_state = models.CharField("nouvel état", max_length=20, choices=SubmissionState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
-    actor_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisation"
-    )
-    at = models.DateTimeField("le", default=timezone.now)
-    reason = models.CharField("motif", max_length=30, choices=RefusalReason.choices, blank=True)
-    note = models.TextField("commentaire", blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = "changement d'état de candidature"
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_state_display() or '–'} → {self.get_to_state_display()}"
+        verbose_name_plural = "changements d'état des candidatures"
 
 
 class PlacementQuerySet(models.QuerySet):
@@ -430,6 +444,20 @@ class Placement(models.Model):
     @property
     def has_ended(self):
         return self.planned_end_date is not None and self.planned_end_date <= datetime.date.today()
+
+
+class PlacementTransition(TransitionLog):
+    """One change of state of a placement (``marketplace.workflows.PLACEMENT``)."""
+
+    states = PlacementState
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="transitions", verbose_name="mise à l'emploi"
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'une mise à l'emploi"
+        verbose_name_plural = "changements d'état des mises à l'emploi"
 
 
 class Change(models.Model):

@@ -36,6 +36,7 @@ from audit.services import record
 from common.exports import Table, to_xlsx
 from marketplace import changes
 from marketplace.enums import (
+    ACTIVE_SUBMISSION_STATES,
     ContractType,
     Level1Criterion,
     Level2Criterion,
@@ -46,13 +47,13 @@ from marketplace.models import (
     Candidate,
     EligibilityCheck,
     Placement,
+    PlacementTransition,
     Submission,
     SubmissionTransition,
 )
-from marketplace.workflows import ACTIVE_STATES
 from notifications.services import erase_details
 from procurement.enums import StatementState
-from procurement.models import HoursStatement
+from procurement.models import HoursStatement, StatementTransition
 
 
 def pseudonym(candidate_id):
@@ -166,7 +167,7 @@ def export_tables(candidate):
         "position__job_title", "position__company"
     )
     transitions = SubmissionTransition.objects.filter(submission__candidate=candidate).select_related(
-        "actor", "actor_organisation"
+        "actor", "organisation"
     )
     placements = Placement.objects.filter(submission__candidate=candidate).select_related(
         "position__job_title", "position__company"
@@ -214,7 +215,7 @@ def export_tables(candidate):
         Table(
             "historique",
             "Historique des candidatures",
-            ["Candidature n°", "Le", "De", "Vers", "Par", "Organisation", "Motif", "Commentaire"],
+            ["Candidature n°", "Le", "De", "Vers", "Par", "Organisation", "Motif"],
             [
                 [
                     t.submission_id,
@@ -222,9 +223,8 @@ def export_tables(candidate):
                     t.get_from_state_display(),
                     t.get_to_state_display(),
                     str(t.actor),
-                    t.actor_organisation.name,
-                    t.get_reason_display(),
-                    t.note,
+                    t.organisation.name,
+                    t.reason,
                 ]
                 for t in transitions
             ],
@@ -308,7 +308,7 @@ ALREADY_DONE = "Les données de cette personne sont déjà anonymisées."
 def has_work_in_progress(candidate):
     """Submissions still moving or hires waiting for validation: they are closed first."""
     return (
-        Submission.objects.filter(candidate=candidate, state__in=ACTIVE_STATES).exists()
+        Submission.objects.filter(candidate=candidate, state__in=ACTIVE_SUBMISSION_STATES).exists()
         or Placement.objects.filter(submission__candidate=candidate, state=PlacementState.PENDING).exists()
     )
 
@@ -325,11 +325,14 @@ def _erase(candidate, now):
     candidate.save()
     EligibilityCheck.objects.filter(candidate=candidate).update(criteria=[], note="")
     Submission.objects.filter(candidate=candidate).update(note="")
-    SubmissionTransition.objects.filter(submission__candidate=candidate).update(note="")
     Placement.objects.filter(submission__candidate=candidate).update(decision_note="")
     statements = HoursStatement.objects.filter(source__placement__submission__candidate=candidate)
     proofs = list(statements.exclude(proof="").values_list("proof", flat=True))
     statements.update(proof="", reason="")
+    # The reasons written in their histories (a refusal's code stays on the submission).
+    SubmissionTransition.objects.filter(submission__candidate=candidate).update(reason="")
+    PlacementTransition.objects.filter(placement__submission__candidate=candidate).update(reason="")
+    StatementTransition.objects.filter(statement__in=statements).update(reason="")
     transaction.on_commit(lambda: [default_storage.delete(proof) for proof in proofs])
     # What notifications say about the person (their name, reasons written about them), in every
     # organisation's notifications about the person or one of their rows.

@@ -5,17 +5,19 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts import perms
+from accounts.serializers import TransitionRequestSerializer
 from marketplace.enums import (
     ContractType,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
+    PlacementState,
     PositionState,
     ProofKind,
     RefusalReason,
     SubmissionState,
 )
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission, SubmissionTransition
+from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from reference.serializers import ReferenceRelatedField
 
 # What a company learns about a candidate sent to it: never eligibility, situation, age or sex.
@@ -191,24 +193,23 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return data
 
 
-class SubmissionTransitionRequestSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(SubmissionState.choices)
-    reason = serializers.ChoiceField(RefusalReason.choices, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class PositionTransitionRequestSerializer(TransitionRequestSerializer):
+    states = PositionState
+
+
+class PlacementTransitionRequestSerializer(TransitionRequestSerializer):
+    states = PlacementState
+
+
+class SubmissionTransitionRequestSerializer(TransitionRequestSerializer):
+    states = SubmissionState
+
+    refusal_reason = serializers.ChoiceField(RefusalReason.choices, required=False, allow_blank=True, default="")
     # Only for "hired"; the position's values by default.
     contract_type = serializers.ChoiceField(ContractType.choices, required=False)
     start_date = serializers.DateField(required=False)
     planned_end_date = serializers.DateField(required=False)
     weekly_hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=1, max_value=48, required=False)
-
-
-class SubmissionTransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_full_name", read_only=True)
-    actor_organisation = serializers.CharField(source="actor_organisation.name", read_only=True)
-
-    class Meta:
-        model = SubmissionTransition
-        fields = ["from_state", "to_state", "actor", "actor_organisation", "at", "reason", "note"]
 
 
 class PlacementSerializer(serializers.ModelSerializer):
@@ -244,7 +245,9 @@ class PlacementSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Pourquoi ; obligatoire pour un refus."
+    )
 
 
 class OutcomeSerializer(serializers.Serializer):

@@ -24,7 +24,6 @@ from marketplace.models import (
     Placement,
     Position,
     Submission,
-    SubmissionTransition,
     criteria_make_eligible,
 )
 from notifications.services import notify
@@ -34,14 +33,6 @@ from reference.models import JobTitle, Occupation, Skill
 
 # Contracts on which a company may post positions: awarded to it and not over.
 POSTING_CONTRACT_STATES = (ContractState.AWARDED, ContractState.IN_PROGRESS)
-
-# Position states a company may set by hand ("filled" follows from hires).
-POSITION_MOVES = {
-    PositionState.DRAFT: {PositionState.OPEN, PositionState.CLOSED},
-    PositionState.OPEN: {PositionState.CLOSED},
-    PositionState.FILLED: {PositionState.CLOSED},
-    PositionState.CLOSED: {PositionState.OPEN},
-}
 
 # The hours modality a placement's contract type falls under; anything else is a direct hire.
 MODALITY_BY_CONTRACT_TYPE = {ContractType.TEMPORARY: Modality.ETTI}
@@ -59,35 +50,30 @@ def check_can_post_on(*, contract, company):
         )
 
 
+@transaction.atomic
 def save_position(*, position, actor, organisation):
-    """Creates or updates a company's position after checking the contract is one of its own."""
+    """Creates (as a draft) or updates a company's position after checking the contract is one of its own."""
     if not perms.can(organisation, "position.manage"):
         raise PermissionDenied("Seule une entreprise attributaire publie des offres.")
-    if position.pk is None:
+    creating = position.pk is None
+    if creating:
         position.company = organisation
         position.created_by = actor
+        position.state = PositionState.DRAFT
     elif position.company_id != organisation.pk:
         raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
     check_can_post_on(contract=position.contract, company=organisation)
     position.save()
+    if creating:
+        workflows.POSITION.start(position, actor=actor, organisation=organisation)
     changes.positions_changed([position.pk])
     return position
 
 
-@transaction.atomic
-def set_position_state(*, position, state, actor, organisation):
-    position = Position.objects.select_for_update(of=("self",)).get(pk=position.pk)
-    if position.company_id != organisation.pk:
-        raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
-    if state not in POSITION_MOVES.get(position.state, set()):
-        raise ValidationError(
-            f"Une offre « {position.get_state_display()} » ne peut pas passer à « {PositionState(state).label} »."
-        )
-    if state == PositionState.OPEN and position.placements.holding_an_opening().count() >= position.openings:
-        raise ValidationError("Tous les postes de cette offre sont pourvus : augmentez le nombre de postes d'abord.")
+def _move_position(position, transition, actor, organisation, reason=""):
+    """Applies a move of the position (locked by the caller), logs it and tells the matcher."""
     source = position.state
-    position.state = state
-    position.save(update_fields=["state"])
+    workflows.POSITION.apply(position, transition, actor=actor, organisation=organisation, reason=reason)
     changes.positions_changed([position.pk])
     record(
         action=AuditAction.POSITION_MOVED,
@@ -96,8 +82,18 @@ def set_position_state(*, position, state, actor, organisation):
         target=position,
         concerned=position.company_id,
         contract=position.contract_id,
-        details={"from": source, "to": state},
+        details={"from": source, "to": position.state},
     )
+
+
+@transaction.atomic
+def transition_position(*, position, target, actor, organisation, reason=""):
+    """The company publishes, closes or reopens its position (``workflows.POSITION``)."""
+    position = Position.objects.select_for_update(of=("self",)).get(pk=position.pk)
+    transition = workflows.POSITION.check(position, target, organisation)
+    if target == PositionState.OPEN and position.placements.holding_an_opening().count() >= position.openings:
+        raise ValidationError("Tous les postes de cette offre sont pourvus : augmentez le nombre de postes d'abord.")
+    _move_position(position, transition, actor, organisation, reason)
     return position
 
 
@@ -260,18 +256,8 @@ def record_eligibility_check(*, candidate, criteria, actor, organisation, note="
     return check
 
 
-def _log(submission, *, source, target, actor, organisation, reason="", note="", at=None):
-    """The submission's own history (shown to the parties) and the audit log (the facilitator's)."""
-    SubmissionTransition.objects.create(
-        submission=submission,
-        from_state=source,
-        to_state=target,
-        actor=actor,
-        actor_organisation=organisation,
-        reason=reason,
-        note=note,
-        at=at or timezone.now(),
-    )
+def _record_submission(submission, *, source, target, actor, organisation, refusal_reason=""):
+    """The audit log (the facilitator's) of a submission's move; its history is ``workflows.SUBMISSION``'s."""
     record(
         action=AuditAction.SUBMISSION_MOVED,
         actor=actor,
@@ -280,7 +266,7 @@ def _log(submission, *, source, target, actor, organisation, reason="", note="",
         candidate=submission.candidate_id,
         concerned=submission.position.company_id,
         contract=submission.position.contract_id,
-        details={"from": source, "to": target, **({"refusal_reason": reason} if reason else {})},
+        details={"from": source, "to": target, **({"refusal_reason": refusal_reason} if refusal_reason else {})},
     )
 
 
@@ -307,7 +293,8 @@ def _notify_next_party(submission, target, reason_label=""):
 
 @transaction.atomic
 def submit_candidate(*, candidate, position, actor, organisation, note=""):
-    """A prescriber proposes one of its consenting candidates for an open position."""
+    """A prescriber proposes one of its consenting candidates for an open position, with a message to the
+    facilitator (``note``, the submission's own)."""
     if not perms.can(organisation, "submission.create") or candidate.prescriber_id != organisation.pk:
         raise PermissionDenied("Seul le prescripteur du candidat peut le positionner.")
     if candidate.is_anonymised:
@@ -325,43 +312,56 @@ def submit_candidate(*, candidate, position, actor, organisation, note=""):
             )
     except IntegrityError as exc:  # a concurrent submission of the same pair won the race
         raise ValidationError("Ce candidat est déjà positionné sur cette offre.") from exc
-    _log(submission, source="", target=SubmissionState.SUBMITTED, actor=actor, organisation=organisation, note=note)
+    workflows.SUBMISSION.start(submission, actor=actor, organisation=organisation)
+    _record_submission(submission, source="", target=submission.state, actor=actor, organisation=organisation)
     _notify_next_party(submission, SubmissionState.SUBMITTED)
     return submission
 
 
 @transaction.atomic
-def transition_submission(*, submission, target, actor, organisation, reason="", note="", hire=None):
-    """Moves a submission along the workflow (see ``marketplace.workflows``) and logs it. Moving to
-    "hired" needs ``hire`` (contract type, start date, planned end date, weekly hours; defaults from
-    the position) and creates the placement waiting for the facilitator's validation."""
-    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+def transition_submission(*, submission, target, actor, organisation, refusal_reason="", reason="", hire=None):
+    """Moves a submission along ``workflows.SUBMISSION`` and logs it, with ``reason`` (free text) and, for a
+    refusal, its code ``refusal_reason`` (``RefusalReason``). Moving to "hired" needs ``hire`` (contract type,
+    start date, planned end date, weekly hours; defaults from the position) and creates the placement waiting
+    for the facilitator's validation."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",)).select_related("position", "candidate").get(pk=submission.pk)
+    )
     source = submission.state
-    workflows.check_transition(source=source, target=target, organisation=organisation)
-    if organisation.kind == OrganisationKind.COMPANY and submission.position.company_id != organisation.pk:
-        raise PermissionDenied("Cette candidature ne concerne pas une offre de votre entreprise.")
-    if organisation.kind == OrganisationKind.PRESCRIBER and submission.candidate.prescriber_id != organisation.pk:
-        raise PermissionDenied("Ce candidat n'est pas suivi par votre organisation.")
-    if target in workflows.REASON_REQUIRED and reason not in RefusalReason.values:
-        raise ValidationError({"reason": "Choisissez le motif du refus dans la liste."})
-    if reason and reason not in RefusalReason.values:
-        raise ValidationError({"reason": "Ce motif n'existe pas."})
+    transition = workflows.SUBMISSION.check(submission, target, organisation)
+    if target in workflows.REASON_REQUIRED and refusal_reason not in RefusalReason.values:
+        raise ValidationError({"refusal_reason": "Choisissez le motif du refus dans la liste."})
+    if refusal_reason and refusal_reason not in RefusalReason.values:
+        raise ValidationError({"refusal_reason": "Ce motif n'existe pas."})
     now = timezone.now()
     if target == SubmissionState.HIRED:
-        _hire(submission, hire or {}, hired_on=timezone.localdate(now))
-    submission.state = target
+        _hire(submission, hire or {}, hired_on=timezone.localdate(now), actor=actor, organisation=organisation)
     submission.state_changed_at = now
     if target == SubmissionState.SENT_TO_COMPANY:
         submission.reached_company_at = now
     if target == SubmissionState.REFUSED:
-        submission.refusal_reason = reason
-    submission.save(update_fields=["state", "state_changed_at", "reached_company_at", "refusal_reason"])
-    _log(submission, source=source, target=target, actor=actor, organisation=organisation, reason=reason, note=note)
-    _notify_next_party(submission, target, RefusalReason(reason).label if reason else "")
+        submission.refusal_reason = refusal_reason
+    if target == SubmissionState.REFUSED:
+        # The history says why in words: the refusal's label, then the comment.
+        label = RefusalReason(refusal_reason).label
+        reason = f"{label} : {reason}" if reason else label
+    workflows.SUBMISSION.apply(
+        submission,
+        transition,
+        actor=actor,
+        organisation=organisation,
+        reason=reason,
+        update_fields=["state_changed_at", "reached_company_at", "refusal_reason"],
+    )
+    refused = submission.refusal_reason if target == SubmissionState.REFUSED else ""
+    _record_submission(
+        submission, source=source, target=target, actor=actor, organisation=organisation, refusal_reason=refused
+    )
+    _notify_next_party(submission, target, RefusalReason(refused).label if refused else "")
     return submission
 
 
-def _hire(submission, data, *, hired_on):
+def _hire(submission, data, *, hired_on, actor, organisation):
     """Creates the placement. The position is locked so that two concurrent hires never exceed its openings."""
     position = Position.objects.select_for_update(of=("self",)).get(pk=submission.position_id)
     if position.state != PositionState.OPEN:
@@ -384,20 +384,18 @@ def _hire(submission, data, *, hired_on):
         raise ValidationError({"planned_end_date": "Indiquez la date de fin prévue de ce contrat à durée limitée."})
     placement.full_clean(exclude=["submission", "position"])
     placement.save()
+    workflows.PLACEMENT.start(placement, actor=actor, organisation=organisation)
     if taken + 1 >= position.openings:
-        position.state = PositionState.FILLED
-        position.save(update_fields=["state"])
-        changes.positions_changed([position.pk])
+        _move_position(position, workflows.POSITION["fill"], actor, organisation)
     return placement
 
 
-def _lock_pending_placement(placement, organisation):
-    if not perms.can(organisation, "placement.validate"):
-        raise PermissionDenied("Seul le facilitateur valide les mises à l'emploi.")
+def _lock_and_check(placement, target, organisation):
+    """The placement, locked, once ``workflows.PLACEMENT`` lets this organisation take it to ``target``."""
     placement = Placement.objects.select_for_update(of=("self",)).select_related("position").get(pk=placement.pk)
     if placement.state != PlacementState.PENDING:
         raise ValidationError(f"Cette mise à l'emploi est déjà « {placement.get_state_display()} ».")
-    return placement
+    return placement, workflows.PLACEMENT.check(placement, target, organisation)
 
 
 def _record_placement(placement, action, actor, organisation, **details):
@@ -424,10 +422,10 @@ def _notify_company(placement, text, details=""):
 
 
 @transaction.atomic
-def validate_placement(*, placement, actor, organisation, note=""):
+def validate_placement(*, placement, actor, organisation, reason=""):
     """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
     date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
-    placement = _lock_pending_placement(placement, organisation)
+    placement, transition = _lock_and_check(placement, PlacementState.VALIDATED, organisation)
     candidate_id = placement.submission.candidate_id
     if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
         raise ValidationError(
@@ -442,31 +440,49 @@ def validate_placement(*, placement, actor, organisation, note=""):
         label=f"Mise à l'emploi n° {placement.pk} – {position.job_title.label} "
         f"({placement.get_contract_type_display()})",
     )
-    placement.state = PlacementState.VALIDATED
-    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
-    placement.save(update_fields=["hours_source", "state", "decided_by", "decided_at", "decision_note"])
+    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), reason
+    workflows.PLACEMENT.apply(
+        placement,
+        transition,
+        actor=actor,
+        organisation=organisation,
+        reason=reason,
+        update_fields=["hours_source", "decided_by", "decided_at", "decision_note"],
+    )
     _record_placement(placement, AuditAction.PLACEMENT_VALIDATED, actor, organisation)
     _notify_company(placement, f"Mise à l'emploi n° {placement.pk} validée : déclarez ses heures chaque mois.")
     return placement
 
 
 @transaction.atomic
-def refuse_placement(*, placement, actor, organisation, note):
-    """The facilitator refuses a hire (e.g. not eligible): the opening is free again."""
-    if not note.strip():
-        raise ValidationError({"note": "Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."})
-    placement = _lock_pending_placement(placement, organisation)
-    placement.state = PlacementState.REFUSED
-    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note
-    placement.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+def refuse_placement(*, placement, actor, organisation, reason):
+    """The facilitator refuses a hire (e.g. not eligible), saying why: the opening is free again."""
+    placement, transition = _lock_and_check(placement, PlacementState.REFUSED, organisation)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."})
+    placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), reason
+    workflows.PLACEMENT.apply(
+        placement,
+        transition,
+        actor=actor,
+        organisation=organisation,
+        reason=reason,
+        update_fields=["decided_by", "decided_at", "decision_note"],
+    )
     _record_placement(placement, AuditAction.PLACEMENT_REFUSED, actor, organisation)
     position = Position.objects.select_for_update(of=("self",)).get(pk=placement.position_id)
     if position.state == PositionState.FILLED:
-        position.state = PositionState.OPEN
-        position.save(update_fields=["state"])
-        changes.positions_changed([position.pk])
-    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} refusée par le facilitateur.", f"Motif : {note}")
+        _move_position(position, workflows.POSITION["free"], actor, organisation)
+    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} refusée par le facilitateur.", f"Motif : {reason}")
     return placement
+
+
+def transition_placement(*, placement, target, actor, organisation, reason=""):
+    """Validates or refuses a pending placement (``workflows.PLACEMENT``): the pages' and API's one way in."""
+    decide = {PlacementState.VALIDATED: validate_placement, PlacementState.REFUSED: refuse_placement}.get(target)
+    if decide is None:
+        workflows.PLACEMENT.check(placement, target, organisation)  # no such move: refuses, in French
+    return decide(placement=placement, actor=actor, organisation=organisation, reason=reason)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ urlpatterns = [
     path("offres/gestion/", positions.my_positions, name="my_positions"),
     path("offres/nouvelle/", positions.position_edit, name="position_create"),
     path("offres/<int:pk>/modifier/", positions.position_edit, name="position_edit"),
-    path("offres/<int:pk>/etat/", positions.position_state, name="position_state"),
+    path("offres/<int:pk>/transition/", positions.position_transition, name="position_transition"),
     # Prescribers' pools and the facilitator's eligibility checks.
     path("candidats/", candidates.candidate_list, name="candidate_list"),
     path("candidats/nouveau/", candidates.candidate_edit, name="candidate_create"),
@@ -31,7 +31,7 @@ urlpatterns = [
     path("mises-a-l-emploi/", placements.placement_list, name="placement_list"),
     path("mises-a-l-emploi/export.xlsx", placements.placement_export, name="placement_export"),
     path("mises-a-l-emploi/<int:pk>/", placements.placement_detail, name="placement_detail"),
-    path("mises-a-l-emploi/<int:pk>/decision/", placements.placement_decide, name="placement_decide"),
+    path("mises-a-l-emploi/<int:pk>/transition/", placements.placement_transition, name="placement_transition"),
     path("mises-a-l-emploi/<int:pk>/sortie/", placements.placement_outcome, name="placement_outcome"),
     path("suivi/", placements.follow_up, name="follow_up"),
 ]

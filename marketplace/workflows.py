@@ -1,33 +1,78 @@
-"""The submission workflow, in one place: which state may follow which, and who may move it.
+"""The state machines of the marketplace (see ``accounts.workflows``): positions, submissions, placements.
 
-submitted → preselected (facilitator) → sent to company (facilitator) → interview (company) →
-hired (company); refused (facilitator at any active stage, the company once it has the submission,
-with a reason from ``RefusalReason``); withdrawn (prescriber, at any active stage).
-``marketplace.services.transition_submission`` applies a move and logs it.
+A position: drafted, published, closed and reopened by its company; filled when its last opening is taken, open
+again when a refused placement frees one. A submission: submitted → preselected (facilitator) → sent to company
+(facilitator) → interview (company) → hired (company); refused by the facilitator before the company has it, by
+either once it has; withdrawn by the prescriber at any active stage. A placement: created by the hire, validated or
+refused by the facilitator. ``marketplace.services`` is the only writer of their states.
 """
 
-from django.core.exceptions import ValidationError
-
+from accounts import perms
 from accounts.enums import OrganisationKind as Kind
+from accounts.workflows import Transition, Workflow
+from marketplace.enums import ACTIVE_SUBMISSION_STATES, PlacementState, PositionState
 from marketplace.enums import SubmissionState as S
+from marketplace.models import PlacementTransition, PositionTransition, SubmissionTransition
 
-ACTIVE_STATES = (S.SUBMITTED, S.PRESELECTED, S.SENT_TO_COMPANY, S.INTERVIEW)
-FINAL_STATES = (S.HIRED, S.REFUSED, S.WITHDRAWN)
+POSITION = Workflow(
+    states=PositionState,
+    transitions=[
+        Transition("create", (), PositionState.DRAFT, "position.manage", "Créer l'offre"),
+        Transition("publish", (PositionState.DRAFT,), PositionState.OPEN, "position.manage", "Publier"),
+        Transition(
+            "close",
+            (PositionState.DRAFT, PositionState.OPEN, PositionState.FILLED),
+            PositionState.CLOSED,
+            "position.manage",
+            "Fermer",
+        ),
+        Transition("reopen", (PositionState.CLOSED,), PositionState.OPEN, "position.manage", "Rouvrir"),
+        # Follow from a hire taking the last opening, and from a refused placement freeing one.
+        Transition("fill", (PositionState.OPEN,), PositionState.FILLED, None, "Pourvoir"),
+        Transition("free", (PositionState.FILLED,), PositionState.OPEN, None, "Libérer un poste"),
+    ],
+    log=PositionTransition,
+    subject="position",
+    noun="offre",
+    feminine=True,
+    parties=lambda position: {position.company_id},
+)
 
-# (from, to) -> organisation kinds allowed to make that move.
-TRANSITIONS = {
-    (S.SUBMITTED, S.PRESELECTED): {Kind.FACILITATOR},
-    (S.PRESELECTED, S.SENT_TO_COMPANY): {Kind.FACILITATOR},
-    (S.SENT_TO_COMPANY, S.INTERVIEW): {Kind.COMPANY},
-    (S.INTERVIEW, S.HIRED): {Kind.COMPANY},
-    (S.SUBMITTED, S.REFUSED): {Kind.FACILITATOR},
-    (S.PRESELECTED, S.REFUSED): {Kind.FACILITATOR},
-    (S.SENT_TO_COMPANY, S.REFUSED): {Kind.FACILITATOR, Kind.COMPANY},
-    (S.INTERVIEW, S.REFUSED): {Kind.FACILITATOR, Kind.COMPANY},
-    **{(source, S.WITHDRAWN): {Kind.PRESCRIBER} for source in ACTIVE_STATES},
-}
+SUBMISSION = Workflow(
+    states=S,
+    transitions=[
+        Transition("submit", (), S.SUBMITTED, "submission.create", "Positionner"),
+        Transition("preselect", (S.SUBMITTED,), S.PRESELECTED, "submission.preselect", "Présélectionner"),
+        Transition("send", (S.PRESELECTED,), S.SENT_TO_COMPANY, "submission.send", "Transmettre à l'entreprise"),
+        Transition("interview", (S.SENT_TO_COMPANY,), S.INTERVIEW, "submission.interview", "Passer en entretien"),
+        Transition("hire", (S.INTERVIEW,), S.HIRED, "submission.hire", "Embaucher"),
+        Transition("screen_out", (S.SUBMITTED, S.PRESELECTED), S.REFUSED, "submission.screen_out", "Refuser"),
+        Transition("refuse", (S.SENT_TO_COMPANY, S.INTERVIEW), S.REFUSED, "submission.refuse", "Refuser"),
+        Transition("withdraw", ACTIVE_SUBMISSION_STATES, S.WITHDRAWN, "submission.withdraw", "Retirer"),
+    ],
+    log=SubmissionTransition,
+    subject="submission",
+    noun="candidature",
+    feminine=True,
+    parties=lambda submission: {submission.position.company_id, submission.candidate.prescriber_id},
+)
 
-# Moves that need a reason from RefusalReason.
+PLACEMENT = Workflow(
+    states=PlacementState,
+    transitions=[
+        # The company's hire (the submission's "hire") creates the placement.
+        Transition("hire", (), PlacementState.PENDING, "submission.hire", "Embaucher"),
+        Transition("validate", (PlacementState.PENDING,), PlacementState.VALIDATED, "placement.validate", "Valider"),
+        Transition("refuse", (PlacementState.PENDING,), PlacementState.REFUSED, "placement.validate", "Refuser"),
+    ],
+    log=PlacementTransition,
+    subject="placement",
+    noun="mise à l'emploi",
+    feminine=True,
+    parties=lambda placement: {placement.position.company_id},
+)
+
+# Moves that need a refusal's code from RefusalReason (the submission's ``refusal_reason``).
 REASON_REQUIRED = {S.REFUSED}
 
 # Who must act once a submission reaches a state (notified by email and in the app).
@@ -42,25 +87,12 @@ NEXT_PARTY = {
 }
 
 
-def check_transition(*, source, target, organisation):
-    """Raises a French ``ValidationError`` when ``organisation`` may not move a submission from
-    ``source`` to ``target``; returns nothing otherwise."""
-    allowed = TRANSITIONS.get((source, target))
-    if allowed is None:
-        raise ValidationError(
-            f"Une candidature « {S(source).label} » ne peut pas passer à l'état « {S(target).label} ».",
-            code="invalid_transition",
-        )
-    if organisation is None or organisation.kind not in allowed:
-        who = ", ".join(sorted(str(Kind(kind).label).lower() for kind in allowed))
-        raise ValidationError(
-            f"Passer de « {S(source).label} » à « {S(target).label} » est réservé à : {who}.",
-            code="forbidden_transition",
-        )
-
-
-def available_targets(*, source, organisation):
-    """The states this organisation may move a submission to from ``source``, in workflow order."""
-    if organisation is None:
-        return []
-    return [target for (src, target), kinds in TRANSITIONS.items() if src == source and organisation.kind in kinds]
+def submission_history(submission, organisation):
+    """The steps of a submission this organisation may read: a company's view starts when the submission
+    reached it (the earlier notes may speak of the person's situation)."""
+    steps = submission.transitions.select_related("actor", "organisation")
+    if not perms.can_see_eligibility(organisation, submission.candidate.prescriber_id):
+        if submission.reached_company_at is None:
+            return steps.none()
+        steps = steps.filter(at__gte=submission.reached_company_at)
+    return steps

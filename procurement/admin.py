@@ -36,7 +36,7 @@ class AwardInline(admin.TabularInline):
 
 class TransitionInline(admin.TabularInline):
     model = ContractTransition
-    readonly_fields = ["from_state", "to_state", "actor", "organisation", "at", "note"]
+    readonly_fields = ["from_state", "to_state", "actor", "organisation", "at", "reason"]
     extra = 0
     can_delete = False
 

@@ -24,6 +24,7 @@ from procurement.serializers import (
     RejectSerializer,
     SiaeOrderSerializer,
     SiaeProfileSerializer,
+    StatementTransitionRequestSerializer,
 )
 
 
@@ -171,9 +172,17 @@ class HoursViewSet(
 
     def get_permissions(self):
         needed = {"create": "hours.declare", "validate": "hours.validate", "reject": "hours.validate"}.get(self.action)
+        # ``transition``: which organisation may take which move is the workflow's to say (403 with its reason).
         if needed:
             return [HasOrganisation(), CanPerform.to(needed)()]
         return super().get_permissions()
+
+    @extend_schema(request=StatementTransitionRequestSerializer, responses=HoursStatementSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Validates or rejects (saying why in ``reason``) a declared statement
+        (``procurement.workflows.STATEMENT``); ``validate`` and ``reject`` do the same."""
+        return self.run_service(services.transition_statement, StatementTransitionRequestSerializer)
 
     @extend_schema(request=None, responses=HoursStatementSerializer)
     @action(detail=True, methods=["post"])

@@ -1,3 +1,5 @@
+import copy
+
 import django_filters
 from django import forms
 from dsfr.forms import DsfrBaseForm
@@ -79,11 +81,6 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
         super()._post_clean()
 
 
-class TransitionForm(DsfrBaseForm):
-    to = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class AwardForm(DsfrBaseForm):
     siret = forms.CharField(label="SIRET de l'entreprise", max_length=20)
     # With an initial value, a row left untouched counts as empty and is skipped: the browser sends the
@@ -159,10 +156,6 @@ class DeclareHoursForm(DsfrBaseForm):
     proof = forms.FileField(label="Justificatif (PDF, JPEG ou PNG)")
 
 
-class RejectForm(DsfrBaseForm):
-    reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class SiaeFilter(django_filters.FilterSet):
     """The SIAE directory's search: by kind, sector, commune served and name."""
 
@@ -180,3 +173,19 @@ class SiaeFilter(django_filters.FilterSet):
     class Meta:
         model = SiaeProfile
         fields = ["name", "kind", "sector", "commune"]
+
+
+# The directory page's query string, in French like every page's (the API's stays in English).
+SiaeDirectoryFilter = type(
+    "SiaeDirectoryFilter",
+    (django_filters.FilterSet,),
+    {
+        "__doc__": "The same search on the directory page, named in French.",
+        "__module__": __name__,
+        **{
+            french: copy.deepcopy(SiaeFilter.declared_filters[name])
+            for name, french in {"name": "nom", "kind": "type", "sector": "secteur", "commune": "commune"}.items()
+        },
+        "Meta": type("Meta", (), {"model": SiaeProfile, "fields": ["nom", "type", "secteur", "commune"]}),
+    },
+)

@@ -3,9 +3,10 @@ from rest_framework import serializers
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from common.api_errors import as_api_error
+from accounts.serializers import TransitionRequestSerializer
+from common.refusals import as_api_error
 from procurement import services
-from procurement.enums import AwardRole, ContractState, Modality
+from procurement.enums import AwardRole, ContractState, Modality, StatementState
 from procurement.models import Award, Contract, HoursSource, HoursStatement, SiaeOrder, SiaeProfile
 
 
@@ -85,9 +86,12 @@ class ContractSerializer(serializers.ModelSerializer):
         return self.instance
 
 
-class ContractTransitionRequestSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=ContractState.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class ContractTransitionRequestSerializer(TransitionRequestSerializer):
+    states = ContractState
+
+
+class StatementTransitionRequestSerializer(TransitionRequestSerializer):
+    states = StatementState
 
 
 class AwardInputSerializer(serializers.Serializer):
@@ -98,7 +102,7 @@ class AwardInputSerializer(serializers.Serializer):
 
 class AwardRequestSerializer(serializers.Serializer):
     awards = AwardInputSerializer(many=True, allow_empty=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SiaeProfileSerializer(serializers.ModelSerializer):

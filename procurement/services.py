@@ -22,7 +22,6 @@ from procurement.models import (
     Award,
     ClauseSettings,
     Contract,
-    ContractTransition,
     HoursSource,
     HoursStatement,
     SectorDefaults,
@@ -61,10 +60,12 @@ def size_clause(contract):
     return contract
 
 
+@transaction.atomic
 def save_contract(*, contract, actor, organisation):
     """Creates or updates a contract (already filled by a form or serializer) with its clause sized.
     A buyer registers contracts for itself; the facilitator for the buyer it names."""
-    if contract.pk is None:
+    creating = contract.pk is None
+    if creating:
         if not perms.can(organisation, "contract.create"):
             raise PermissionDenied("Votre organisation ne peut pas enregistrer de marché.")
         if organisation.kind == OrganisationKind.BUYER:
@@ -72,7 +73,7 @@ def save_contract(*, contract, actor, organisation):
         contract.created_by = actor
         contract.state = ContractState.DRAFT
     else:
-        current = Contract.objects.get(pk=contract.pk)
+        current = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
         if not workflows.can_edit(current, organisation):
             raise PermissionDenied("Ce marché n'est plus modifiable : seul un brouillon peut l'être.")
     if contract.buyer_id is None or contract.buyer.kind != OrganisationKind.BUYER:
@@ -80,41 +81,12 @@ def save_contract(*, contract, actor, organisation):
     size_clause(contract)
     contract.full_clean(exclude=["created_by"])
     contract.save()
+    if creating:
+        workflows.CONTRACT.start(contract, actor=actor, organisation=organisation)
     return contract
 
 
-def _check_transition(contract, target, organisation):
-    transition = workflows.find(contract.state, target)
-    if transition is None:
-        labels = dict(ContractState.choices)
-        raise ValidationError(
-            {
-                "to": f"Un marché « {labels[contract.state]} » ne peut pas passer à l'état "
-                f"« {labels.get(target, target)} »."
-            }
-        )
-    if organisation is None or organisation.kind not in transition.kinds:
-        raise PermissionDenied(f"Votre organisation ne peut pas effectuer l'action « {transition.label} ».")
-    if transition.target == ContractState.CONFIRMED and not contract.clause_hours:
-        raise ValidationError({"to": "Les heures d'insertion doivent être fixées avant d'être confirmées."})
-    if transition.target == ContractState.AWARDED:
-        total = sum(award.hours_share for award in contract.awards.all())
-        if not contract.awards.exists():
-            raise ValidationError({"to": "Attribuez d'abord le marché à au moins une entreprise."})
-        if total != contract.clause_hours:
-            raise ValidationError({"to": "La répartition des heures ne correspond pas aux heures d'insertion."})
-    return transition
-
-
-def _log(contract, from_state, actor, organisation, note, action=AuditAction.CONTRACT_MOVED, **details):
-    ContractTransition.objects.create(
-        contract=contract,
-        from_state=from_state,
-        to_state=contract.state,
-        actor=actor,
-        organisation=organisation,
-        note=note,
-    )
+def _record_move(contract, transition, source, actor, organisation, action=AuditAction.CONTRACT_MOVED, **details):
     record(
         action=action,
         actor=actor,
@@ -122,35 +94,43 @@ def _log(contract, from_state, actor, organisation, note, action=AuditAction.CON
         target=contract,
         concerned=contract.buyer_id,
         contract=contract,
-        details={"from": from_state, "to": contract.state, **details},
+        details={"from": source, "to": transition.target, **details},
     )
 
 
+def _check_awards(contract):
+    """Awarding needs the companies and their hours (``award_contract`` writes them)."""
+    awards = list(contract.awards.all())
+    if not awards:
+        raise ValidationError("Attribuez d'abord le marché à au moins une entreprise.")
+    if sum(award.hours_share for award in awards) != contract.clause_hours:
+        raise ValidationError("La répartition des heures ne correspond pas aux heures d'insertion.")
+
+
 @transaction.atomic
-def transition_contract(*, contract, to, actor, organisation, note=""):
-    """Moves the contract to state ``to`` when the table allows it for this organisation, and logs it.
-    A refused transition raises (ValidationError or PermissionDenied) and changes nothing."""
+def transition_contract(*, contract, target, actor, organisation, reason=""):
+    """Moves the contract to state ``target`` when ``workflows.CONTRACT`` allows it for this organisation, and
+    logs it. A refused move raises (ValidationError or PermissionDenied) and changes nothing."""
     contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
-    _check_transition(contract, to, organisation)
-    from_state = contract.state
-    contract.state = to
-    contract.save(update_fields=["state"])
-    _log(contract, from_state, actor, organisation, note)
+    transition = workflows.CONTRACT.check(contract, target, organisation)
+    if transition.name == "confirm" and not contract.clause_hours:
+        raise ValidationError("Les heures d'insertion doivent être fixées avant d'être confirmées.")
+    if transition.name == "award":
+        _check_awards(contract)
+    source = contract.state
+    workflows.CONTRACT.apply(contract, transition, actor=actor, organisation=organisation, reason=reason)
+    _record_move(contract, transition, source, actor, organisation)
     return contract
 
 
 @transaction.atomic
-def award_contract(*, contract, awards, actor, organisation, note=""):
+def award_contract(*, contract, awards, actor, organisation, reason=""):
     """Awards a confirmed contract to companies named by SIRET (one holder, any co-contractors), with
     the clause hours split between them, then moves it to « attribué ».
 
     ``awards``: list of dicts with ``siret``, ``role`` and ``hours_share``. Every bad row is reported."""
     contract = Contract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
-    transition = workflows.find(contract.state, ContractState.AWARDED)
-    if transition is None:
-        raise ValidationError({"awards": "Seul un marché dont les heures sont confirmées peut être attribué."})
-    if organisation is None or organisation.kind not in transition.kinds:
-        raise PermissionDenied("Votre organisation ne peut pas attribuer ce marché.")
+    transition = workflows.CONTRACT.check(contract, ContractState.AWARDED, organisation)
     companies = Organisation.objects.of_kind(OrganisationKind.COMPANY).in_bulk(
         [row["siret"] for row in awards], field_name="siret"
     )
@@ -179,10 +159,9 @@ def award_contract(*, contract, awards, actor, organisation, note=""):
         Award(contract=contract, company=companies[row["siret"]], role=row["role"], hours_share=row["hours_share"])
         for row in awards
     )
-    from_state = contract.state
-    contract.state = ContractState.AWARDED
-    contract.save(update_fields=["state"])
-    _log(contract, from_state, actor, organisation, note, AuditAction.CONTRACT_AWARDED, companies=len(awards))
+    source = contract.state
+    workflows.CONTRACT.apply(contract, transition, actor=actor, organisation=organisation, reason=reason)
+    _record_move(contract, transition, source, actor, organisation, AuditAction.CONTRACT_AWARDED, companies=len(awards))
     return contract
 
 
@@ -287,6 +266,7 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
         adjusts=adjusts,
         declared_by=actor,
     )
+    workflows.STATEMENT.start(statement, actor=actor, organisation=organisation)
     details = {"adjusts": adjusts.pk} if adjusts else {}
     _record_statement(statement, AuditAction.HOURS_DECLARED, actor, organisation, **details)
     return statement
@@ -308,13 +288,12 @@ def _record_statement(statement, action, actor, organisation, **details):
     )
 
 
-def _lock_pending(statement, organisation, action):
-    if not perms.can(organisation, action):
-        raise PermissionDenied("Seul le facilitateur valide ou refuse les heures déclarées.")
+def _lock_and_check(statement, target, organisation):
+    """The statement, locked, once ``workflows.STATEMENT`` lets this organisation take it to ``target``."""
     statement = HoursStatement.objects.select_for_update(of=("self",)).select_related("source").get(pk=statement.pk)
     if statement.state != StatementState.DECLARED:
-        raise ValidationError({"state": "Ce relevé a déjà été traité : il ne peut plus changer."})
-    return statement
+        raise ValidationError("Ce relevé a déjà été traité : il ne peut plus changer.")
+    return statement, workflows.STATEMENT.check(statement, target, organisation)
 
 
 def add_validated_hours(*, contract_id, company_id, modality, month, hours):
@@ -343,17 +322,23 @@ def _tell_the_company(statement):
 
 
 @transaction.atomic
-def validate_statement(*, statement, actor, organisation):
+def validate_statement(*, statement, actor, organisation, reason=""):
     """The facilitator counts the hours: the statement becomes immutable and joins the totals."""
-    statement = _lock_pending(statement, organisation, "hours.validate")
-    statement.state = StatementState.VALIDATED
+    statement, transition = _lock_and_check(statement, StatementState.VALIDATED, organisation)
     statement.decided_by = actor
     statement.decided_at = timezone.now()
     try:
         with transaction.atomic():
-            statement.save(update_fields=["state", "decided_by", "decided_at"])
+            workflows.STATEMENT.apply(
+                statement,
+                transition,
+                actor=actor,
+                organisation=organisation,
+                reason=reason,
+                update_fields=["decided_by", "decided_at"],
+            )
     except IntegrityError as exc:
-        raise ValidationError({"state": "Des heures sont déjà validées pour cette source et ce mois."}) from exc
+        raise ValidationError("Des heures sont déjà validées pour cette source et ce mois.") from exc
     add_validated_hours(
         contract_id=statement.source.contract_id,
         company_id=statement.source.company_id,
@@ -369,14 +354,28 @@ def validate_statement(*, statement, actor, organisation):
 @transaction.atomic
 def reject_statement(*, statement, actor, organisation, reason):
     """The facilitator refuses the hours, saying why; the company may declare the month again."""
+    statement, transition = _lock_and_check(statement, StatementState.REJECTED, organisation)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Indiquez le motif du refus."})
-    statement = _lock_pending(statement, organisation, "hours.validate")
-    statement.state = StatementState.REJECTED
     statement.reason = reason.strip()
     statement.decided_by = actor
     statement.decided_at = timezone.now()
-    statement.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    workflows.STATEMENT.apply(
+        statement,
+        transition,
+        actor=actor,
+        organisation=organisation,
+        reason=statement.reason,
+        update_fields=["reason", "decided_by", "decided_at"],
+    )
     _record_statement(statement, AuditAction.HOURS_REJECTED, actor, organisation)
     _tell_the_company(statement)
     return statement
+
+
+def transition_statement(*, statement, target, actor, organisation, reason=""):
+    """Validates or rejects a declared statement (``workflows.STATEMENT``): the pages' and API's one way in."""
+    decide = {StatementState.VALIDATED: validate_statement, StatementState.REJECTED: reject_statement}.get(target)
+    if decide is None:
+        workflows.STATEMENT.check(statement, target, organisation)  # no such move: refuses, in French
+    return decide(statement=statement, actor=actor, organisation=organisation, reason=reason)

@@ -20,6 +20,5 @@ urlpatterns = [
     path("siae/ma-fiche/", views.siae_profile_edit, name="siae_profile_edit"),
     path("heures/", views.statement_list, name="statement_list"),
     path("heures/declarer/<int:source_pk>/", views.declare_hours, name="declare_hours"),
-    path("heures/<int:pk>/valider/", views.statement_validate, name="statement_validate"),
-    path("heures/<int:pk>/refuser/", views.statement_reject, name="statement_reject"),
+    path("heures/<int:pk>/transition/", views.statement_transition, name="statement_transition"),
 ]

@@ -5,7 +5,6 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +12,10 @@ from django.template.defaultfilters import floatformat
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
+from accounts.forms import TransitionForm
 from accounts.perms import can, organisation_required
-from common import exports
+from common import exports, refusals
+from common.views import paginate, renamed_params
 from procurement import decp, progress, services, workflows
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import (
@@ -23,12 +24,10 @@ from procurement.forms import (
     ContractForm,
     DeclareHoursForm,
     DecpUploadForm,
-    RejectForm,
     SectorDefaultsFormSet,
-    SiaeFilter,
+    SiaeDirectoryFilter,
     SiaeOrderForm,
     SiaeProfileForm,
-    TransitionForm,
 )
 from procurement.models import (
     ClauseSettings,
@@ -39,33 +38,22 @@ from procurement.models import (
     SiaeProfile,
 )
 
-PAGE_SIZE = 25
-
-
-def _add_errors(form, exc):
-    """Puts a service's ValidationError on the form, on the fields it names when the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 def _contract(request, pk):
     return get_object_or_404(Contract.objects.visible_to(request.organisation).select_related("buyer"), pk=pk)
 
 
+@renamed_params({"state": "etat", "sector": "secteur"})
 @organisation_required()
 def contract_list(request):
-    contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at")
-    state, sector = request.GET.get("state"), request.GET.get("sector")
+    contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at", "-pk")
+    state, sector = request.GET.get("etat"), request.GET.get("secteur")
     if state in ContractState.values:
         contracts = contracts.filter(state=state)
     if sector in Sector.values:
         contracts = contracts.filter(sector=sector)
-    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page_obj": paginate(request, contracts),
         "states": ContractState.choices,
         "sectors": Sector.choices,
         "state": state,
@@ -77,15 +65,16 @@ def contract_list(request):
 
 def _save_contract_form(request, form, contract=None):
     if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.save_contract(
-                contract=form.instance, actor=request.user, organisation=request.organisation
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Marché enregistré : {contract.clause_hours} heures d'insertion.")
-            return redirect("procurement:contract_detail", pk=contract.pk)
+        saved = refusals.call(
+            services.save_contract,
+            form=form,
+            contract=form.instance,
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if saved:
+            messages.success(request, f"Marché enregistré : {saved.clause_hours} heures d'insertion.")
+            return redirect("procurement:contract_detail", pk=saved.pk)
     return render(request, "procurement/contract_form.html", {"form": form, "contract": contract})
 
 
@@ -109,7 +98,9 @@ def contract_detail(request, pk):
     contract = _contract(request, pk)
     organisation = request.organisation
     sources = (
-        contract.hours_sources.select_related("company", "siae_order__siae")
+        HoursSource.objects.visible_to(organisation)
+        .filter(contract=contract)
+        .select_related("company", "siae_order__siae")
         .order_by("company__name", "label")
         # Only what ``statement_items`` shows: a contract has hundreds of statements.
         .prefetch_related(
@@ -121,22 +112,19 @@ def contract_detail(request, pk):
             )
         )
     )
-    if not (can(organisation, "hours.validate") or organisation.pk == contract.buyer_id):
-        sources = sources.filter(company=organisation)
+    awards = contract.awards.select_related("company").order_by("role", "company__name")
     context = {
         "contract": contract,
         "progress": progress.contract_progress(contract),
         "transitions": contract.transitions.select_related("actor", "organisation"),
-        "available": workflows.available(contract, organisation),
+        "form": TransitionForm(workflow=workflows.CONTRACT, obj=contract, organisation=organisation),
         "can_edit": workflows.can_edit(contract, organisation),
-        "can_award": workflows.find(contract.state, ContractState.AWARDED) is not None
-        and can(organisation, "contract.create"),
-        "awards": contract.awards.select_related("company").order_by("role", "company__name"),
+        "awards": awards,
         "orders": contract.siae_orders.select_related("siae", "company").order_by("-created_at"),
         "sources": sources[:100],
         "can_order": can(organisation, "siae_order.manage")
         and contract.state in workflows.EXECUTION_STATES
-        and any(a.company_id == organisation.pk for a in contract.awards.all()),
+        and any(award.company_id == organisation.pk for award in awards),
         "is_owner_company": can(organisation, "hours.declare"),
     }
     return render(request, "procurement/contract_detail.html", context)
@@ -146,36 +134,36 @@ def contract_detail(request, pk):
 @organisation_required()
 def contract_transition(request, pk):
     contract = _contract(request, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transition_contract(
-                contract=contract,
-                to=form.cleaned_data["to"],
-                actor=request.user,
-                organisation=request.organisation,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "L'état du marché a changé.")
+    form = TransitionForm(request.POST, workflow=workflows.CONTRACT, obj=contract, organisation=request.organisation)
+    if not form.is_valid():
+        refusals.flash(request, ValidationError(form.errors))
+    elif refusals.call(
+        services.transition_contract,
+        request=request,
+        contract=contract,
+        actor=request.user,
+        organisation=request.organisation,
+        **form.service_kwargs(),
+    ):
+        messages.success(request, "L'état du marché a changé.")
     return redirect("procurement:contract_detail", pk=contract.pk)
 
 
-@organisation_required("contract.create")
+@organisation_required("contract.award")
 def contract_award(request, pk):
     contract = _contract(request, pk)
     formset = AwardFormSet(request.POST or None)
     if request.method == "POST" and formset.is_valid():
         rows = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        try:
-            services.award_contract(
-                contract=contract, awards=rows, actor=request.user, organisation=request.organisation
-            )
-        except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages)
-        else:
+        awarded = refusals.call(
+            services.award_contract,
+            form=formset,
+            contract=contract,
+            awards=rows,
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if awarded:
             messages.success(request, "Le marché est attribué.")
             return redirect("procurement:contract_detail", pk=contract.pk)
     return render(request, "procurement/contract_award.html", {"contract": contract, "formset": formset})
@@ -228,7 +216,7 @@ def decp_import(request):
                 dry_run=form.cleaned_data["dry_run"],
             )
         except ValidationError as exc:
-            form.add_error("file", exc.messages)
+            refusals.add_errors(form, ValidationError({"file": exc.messages}))
         else:
             messages.info(request, report.summary)
     return render(request, "procurement/decp_import.html", {"form": form, "report": report})
@@ -246,11 +234,13 @@ def clause_settings(request):
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
+@renamed_params({"name": "nom", "kind": "type", "sector": "secteur"})
 @organisation_required("siae_directory.read")
 def siae_directory(request):
-    profiles = SiaeFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
-    page = Paginator(profiles.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "procurement/siae_directory.html", {"filter": profiles, "page": page})
+    profiles = SiaeDirectoryFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
+    return render(
+        request, "procurement/siae_directory.html", {"filter": profiles, "page_obj": paginate(request, profiles.qs)}
+    )
 
 
 @organisation_required()
@@ -271,36 +261,41 @@ def siae_order_create(request, pk):
     contract = _contract(request, pk)
     form = SiaeOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.create_siae_order(
-                contract=contract, actor=request.user, organisation=request.organisation, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+        order = refusals.call(
+            services.create_siae_order,
+            form=form,
+            contract=contract,
+            actor=request.user,
+            organisation=request.organisation,
+            **form.cleaned_data,
+        )
+        if order:
             messages.success(request, "La commande à la SIAE est enregistrée.")
             return redirect("procurement:contract_detail", pk=contract.pk)
     return render(request, "procurement/siae_order_form.html", {"form": form, "contract": contract})
 
 
+@renamed_params({"state": "etat"})
 @organisation_required()
 def statement_list(request):
     """The facilitator's queue of statements to check; the others' statements on their contracts."""
+    organisation = request.organisation
     statements = (
-        HoursStatement.objects.visible_to(request.organisation)
+        HoursStatement.objects.visible_to(organisation)
         .select_related("source__contract", "source__company", "declared_by")
         .order_by("month", "pk")
     )
-    state = request.GET.get("state", StatementState.DECLARED)
+    state = request.GET.get("etat", StatementState.DECLARED)
     if state in StatementState.values:
         statements = statements.filter(state=state)
-    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, statements)
+    for statement in page:
+        statement.moves = workflows.STATEMENT.moves(statement, organisation)
     context = {
-        "page": page,
+        "page_obj": page,
         "state": state,
         "states": StatementState.choices,
-        "can_validate": can(request.organisation, "hours.validate"),
-        "reject_form": RejectForm(),
+        "can_validate": can(organisation, "hours.validate"),
     }
     return render(request, "procurement/statement_list.html", context)
 
@@ -308,7 +303,7 @@ def statement_list(request):
 @organisation_required("hours.declare")
 def declare_hours(request, source_pk):
     source = get_object_or_404(
-        HoursSource.objects.filter(company=request.organisation).select_related("contract"), pk=source_pk
+        HoursSource.objects.visible_to(request.organisation).select_related("contract"), pk=source_pk
     )
     validated = source.statements.filter(state=StatementState.VALIDATED, adjusts=None)
     corrects = request.GET.get("corrige")
@@ -318,52 +313,43 @@ def declare_hours(request, source_pk):
     initial = {"month": adjusts.month.strftime("%Y-%m")} if adjusts else {}
     form = DeclareHoursForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.declare_hours(
-                source=source,
-                actor=request.user,
-                organisation=request.organisation,
-                adjusts=adjusts,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+        statement = refusals.call(
+            services.declare_hours,
+            form=form,
+            source=source,
+            actor=request.user,
+            organisation=request.organisation,
+            adjusts=adjusts,
+            **form.cleaned_data,
+        )
+        if statement:
             messages.success(request, "Les heures sont déclarées : le facilitateur va les vérifier.")
             return redirect("procurement:contract_detail", pk=source.contract_id)
     return render(request, "procurement/declare_hours.html", {"form": form, "source": source, "adjusts": adjusts})
 
 
-def _statement(request, pk):
-    return get_object_or_404(HoursStatement.objects.visible_to(request.organisation), pk=pk)
-
-
 @require_POST
-@organisation_required("hours.validate")
-def statement_validate(request, pk):
-    statement = _statement(request, pk)
-    try:
-        services.validate_statement(statement=statement, actor=request.user, organisation=request.organisation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{floatformat(statement.hours, -2)} h validées.")
-    return redirect("procurement:statement_list")
-
-
-@require_POST
-@organisation_required("hours.validate")
-def statement_reject(request, pk):
-    statement = _statement(request, pk)
-    try:
-        services.reject_statement(
-            statement=statement,
-            actor=request.user,
-            organisation=request.organisation,
-            reason=request.POST.get("reason"),
+@organisation_required()
+def statement_transition(request, pk):
+    """Validates or rejects (saying why) a declared statement: the facilitator's two buttons on the list."""
+    statement = get_object_or_404(
+        HoursStatement.objects.visible_to(request.organisation).select_related("source"), pk=pk
+    )
+    form = TransitionForm(request.POST, workflow=workflows.STATEMENT, obj=statement, organisation=request.organisation)
+    if not form.is_valid():
+        refusals.flash(request, ValidationError(form.errors))
+    elif refusals.call(
+        services.transition_statement,
+        request=request,
+        statement=statement,
+        actor=request.user,
+        organisation=request.organisation,
+        **form.service_kwargs(),
+    ):
+        messages.success(
+            request,
+            f"{floatformat(statement.hours, -2)} h validées."
+            if form.cleaned_data["target"] == StatementState.VALIDATED
+            else "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.",
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
     return redirect("procurement:statement_list")

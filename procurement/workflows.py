@@ -1,56 +1,59 @@
-"""The contract's life in one table: states, allowed transitions and who may perform each.
+"""The state machines of procurement (see ``accounts.workflows``): the contract's life and the hours statement's.
 
-draft → submitted → confirmed (facilitator) → awarded → in_progress → closed; the facilitator may send a
-submitted contract back to draft. ``services.transition_contract`` is the only writer of ``Contract.state``.
+A contract: draft → submitted → confirmed (facilitator) → awarded → in_progress → closed; the facilitator may send
+a submitted contract back to draft. A statement: declared by the company, then validated or rejected by the
+facilitator. ``procurement.services`` is the only writer of their states.
 """
 
-from dataclasses import dataclass
-
 from accounts.enums import OrganisationKind as Kind
+from accounts.workflows import Transition, Workflow
 from procurement.enums import ContractState as S
+from procurement.enums import StatementState
+from procurement.models import ContractTransition, StatementTransition
 
+CONTRACT = Workflow(
+    states=S,
+    transitions=[
+        Transition("create", (), S.DRAFT, "contract.create", "Enregistrer le marché"),
+        Transition("submit", (S.DRAFT,), S.SUBMITTED, "contract.submit", "Soumettre au facilitateur"),
+        Transition("send_back", (S.SUBMITTED,), S.DRAFT, "contract.send_back", "Renvoyer en brouillon"),
+        Transition("confirm", (S.SUBMITTED,), S.CONFIRMED, "contract.confirm_hours", "Confirmer les heures"),
+        # Through its own form, with the companies and their hours (``services.award_contract``).
+        Transition("award", (S.CONFIRMED,), S.AWARDED, "contract.award", "Attribuer"),
+        Transition("start", (S.AWARDED,), S.IN_PROGRESS, "contract.start", "Démarrer l'exécution"),
+        Transition("close", (S.IN_PROGRESS,), S.CLOSED, "contract.close", "Clore le marché"),
+    ],
+    log=ContractTransition,
+    subject="contract",
+    noun="marché",
+    parties=lambda contract: {contract.buyer_id},
+)
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: str
-    target: str
-    kinds: frozenset
-    label: str
-
-
-TRANSITIONS = (
-    Transition("submit", S.DRAFT, S.SUBMITTED, frozenset({Kind.BUYER, Kind.FACILITATOR}), "Soumettre au facilitateur"),
-    Transition("send_back", S.SUBMITTED, S.DRAFT, frozenset({Kind.FACILITATOR}), "Renvoyer en brouillon"),
-    Transition("confirm", S.SUBMITTED, S.CONFIRMED, frozenset({Kind.FACILITATOR}), "Confirmer les heures"),
-    Transition("award", S.CONFIRMED, S.AWARDED, frozenset({Kind.BUYER, Kind.FACILITATOR}), "Attribuer"),
-    Transition("start", S.AWARDED, S.IN_PROGRESS, frozenset({Kind.BUYER, Kind.FACILITATOR}), "Démarrer l'exécution"),
-    Transition("close", S.IN_PROGRESS, S.CLOSED, frozenset({Kind.BUYER, Kind.FACILITATOR}), "Clore le marché"),
+STATEMENT = Workflow(
+    states=StatementState,
+    transitions=[
+        Transition("declare", (), StatementState.DECLARED, "hours.declare", "Déclarer les heures"),
+        Transition("validate", (StatementState.DECLARED,), StatementState.VALIDATED, "hours.validate", "Valider"),
+        Transition("reject", (StatementState.DECLARED,), StatementState.REJECTED, "hours.validate", "Refuser"),
+    ],
+    log=StatementTransition,
+    subject="statement",
+    noun="relevé d'heures",
+    parties=lambda statement: {statement.source.company_id},
 )
 
 # States in which hours may be declared and SIAE orders recorded.
 EXECUTION_STATES = (S.AWARDED, S.IN_PROGRESS)
 
-
-def find(source, target):
-    """The transition from ``source`` to ``target``, or None when the table has none."""
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
-
-
-def available(contract, organisation):
-    """Transitions the organisation may trigger from the contract's current state (for buttons).
-    Awarding goes through its own form, with the companies and their hours."""
-    if organisation is None:
-        return []
-    return [
-        t for t in TRANSITIONS if t.source == contract.state and organisation.kind in t.kinds and t.target != S.AWARDED
-    ]
+# The states in which each kind of organisation may still edit a contract: a buyer its drafts, the facilitator
+# also while sizing a submitted one.
+EDITABLE_STATES = {Kind.BUYER: (S.DRAFT,), Kind.FACILITATOR: (S.DRAFT, S.SUBMITTED)}
 
 
 def can_edit(contract, organisation):
-    """A buyer edits its contract only as a draft; the facilitator also while sizing a submitted one."""
-    if organisation is None:
-        return False
-    if organisation.kind == Kind.FACILITATOR:
-        return contract.state in (S.DRAFT, S.SUBMITTED)
-    return organisation.kind == Kind.BUYER and contract.buyer_id == organisation.pk and contract.state == S.DRAFT
+    """Whether the organisation may still change the contract's data (``EDITABLE_STATES``)."""
+    return (
+        organisation is not None
+        and contract.state in EDITABLE_STATES.get(organisation.kind, ())
+        and CONTRACT.may(CONTRACT["create"], contract, organisation)
+    )

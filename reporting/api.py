@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.perms import CanPerform
-from common.api_errors import as_api_error
+from common.refusals import as_api_error
 from reporting import reports
 
 

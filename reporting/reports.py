@@ -35,12 +35,13 @@ class Period:
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     @classmethod
-    def from_params(cls, params):
-        """``from`` and ``to`` (YYYY-MM-DD) from a query string; the current year by default."""
+    def from_params(cls, params, start="from", end="to"):
+        """``start`` and ``end`` (YYYY-MM-DD; ``from`` and ``to`` in the API, ``du`` and ``au`` on pages) from a
+        query string; the current year by default."""
         default = cls.year(timezone.localdate().year)
         errors = {}
         bounds = {}
-        for key, fallback in (("from", default.start), ("to", default.end)):
+        for key, fallback in ((start, default.start), (end, default.end)):
             raw = params.get(key)
             try:
                 bounds[key] = parse_date(raw) if raw else fallback
@@ -48,11 +49,11 @@ class Period:
                 bounds[key] = None
             if bounds[key] is None:
                 errors[key] = "Date invalide : utilisez le format AAAA-MM-JJ."
-        if not errors and bounds["to"] < bounds["from"]:
-            errors["to"] = "La fin de la période doit suivre son début."
+        if not errors and bounds[end] < bounds[start]:
+            errors[end] = "La fin de la période doit suivre son début."
         if errors:
             raise ValidationError(errors)
-        return cls(bounds["from"], bounds["to"])
+        return cls(bounds[start], bounds[end])
 
 
 def contracts_for(organisation, period):

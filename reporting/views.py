@@ -3,28 +3,29 @@
 import datetime
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from accounts.perms import can, organisation_required, sees_everything
-from common import exports
+from common import exports, refusals
+from common.views import renamed_params
 from reporting import reports
 
 
+@renamed_params({"from": "du", "to": "au", "table": "tableau"})
 @organisation_required("reports.own")
 def report_dashboard(request):
     try:
-        period = reports.Period.from_params(request.GET)
+        period = reports.Period.from_params(request.GET, start="du", end="au")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refusals.flash(request, exc)
         period = reports.Period.year(datetime.date.today().year)
     tables = reports.tables(request.organisation, period)
     export = request.GET.get("export")
     if export == "xlsx":
         return exports.download(exports.to_xlsx(tables), f"rapport-{period.start}-{period.end}.xlsx")
     if export == "csv":
-        table = next((t for t in tables if t.slug == request.GET.get("table")), tables[0])
+        table = next((t for t in tables if t.slug == request.GET.get("tableau")), tables[0])
         return exports.download(exports.to_csv(table), f"{table.slug}-{period.start}-{period.end}.csv")
     context = {
         "period": period,

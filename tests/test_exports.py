@@ -40,7 +40,7 @@ EXPORTS = {
     ),
     "reporting:report_dashboard": (
         "facilitator",
-        lambda world, client: dashboard_downloads(client, "/marches/rapports/?from=2024-01-01&to=2024-12-31"),
+        lambda world, client: dashboard_downloads(client, "/marches/rapports/?du=2024-01-01&au=2024-12-31"),
         True,
     ),
     "reporting:annual_report": (

@@ -1,7 +1,7 @@
 """A prescriber's pool of candidates (the facilitator sees every pool) and eligibility checks."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common import refusals
 from common.exports import Table, to_csv
-from common.views import add_errors, paginate
+from common.views import paginate
 from marketplace import imports, services
 from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
 from marketplace.models import Candidate, EligibilityCheck, Submission
@@ -53,19 +54,18 @@ def candidate_edit(request, pk=None):
         return redirect("marketplace:candidate_detail", pk=candidate.pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        try:
-            candidate = services.save_candidate(
-                candidate=form.filled_candidate(),
-                job_titles=form.cleaned_data["job_titles"],
-                skills=form.cleaned_data.get("skills"),
-                actor=request.user,
-                organisation=request.organisation,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
-            return redirect("marketplace:candidate_detail", pk=candidate.pk)
+        saved = refusals.call(
+            services.save_candidate,
+            form=form,
+            candidate=form.filled_candidate(),
+            job_titles=form.cleaned_data["job_titles"],
+            skills=form.cleaned_data.get("skills"),
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if saved:
+            messages.success(request, f"La fiche de {saved.full_name} est enregistrée.")
+            return redirect("marketplace:candidate_detail", pk=saved.pk)
     return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
 
 
@@ -74,7 +74,9 @@ def candidate_detail(request, pk):
     candidate = visible_candidate(request, pk)
     today = timezone.localdate()
     checks = list(
-        EligibilityCheck.objects.filter(candidate=candidate).select_related("checked_by", "checked_by_organisation")
+        EligibilityCheck.objects.visible_to(request.organisation)
+        .filter(candidate=candidate)
+        .select_related("checked_by", "checked_by_organisation")
     )
     current = next((check for check in checks if check.is_valid_on(today)), None)
     context = {
@@ -83,9 +85,9 @@ def candidate_detail(request, pk):
         "skills": candidate.skills.all(),
         "checks": checks,
         "current_check": current,
-        "submissions": Submission.objects.filter(candidate=candidate).select_related(
-            "position__job_title", "position__company"
-        ),
+        "submissions": Submission.objects.visible_to(request.organisation)
+        .filter(candidate=candidate)
+        .select_related("position__job_title", "position__company"),
         "can_manage": perms.can(request.organisation, "candidate.manage"),
         "can_check": perms.can(request.organisation, "eligibility.check") and not candidate.is_anonymised,
         "can_export": perms.can_export_personal_data(request.organisation, candidate),
@@ -101,17 +103,16 @@ def eligibility_check(request, pk):
     candidate = visible_candidate(request, pk)
     form = EligibilityCheckForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
-        try:
-            check = services.record_eligibility_check(
-                candidate=candidate,
-                criteria=form.cleaned_data["criteria"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                organisation=request.organisation,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        check = refusals.call(
+            services.record_eligibility_check,
+            form=form,
+            candidate=candidate,
+            criteria=form.cleaned_data["criteria"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if check:
             if check.is_eligible:
                 messages.success(request, f"{candidate.full_name} est éligible jusqu'au {check.valid_until:%d/%m/%Y}.")
             else:
@@ -125,17 +126,16 @@ def candidate_submit(request, pk):
     candidate = visible_candidate(request, pk)
     form = SubmitForm(request.POST or None, initial={"position": request.GET.get("offre")})
     if request.method == "POST" and form.is_valid():
-        try:
-            submission = services.submit_candidate(
-                candidate=candidate,
-                position=form.cleaned_data["position"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-                organisation=request.organisation,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        submission = refusals.call(
+            services.submit_candidate,
+            form=form,
+            candidate=candidate,
+            position=form.cleaned_data["position"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if submission:
             messages.success(request, "La candidature est transmise au facilitateur.")
             return redirect("marketplace:submission_detail", pk=submission.pk)
     return render(request, "marketplace/submit_form.html", {"form": form, "candidate": candidate})

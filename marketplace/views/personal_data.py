@@ -1,13 +1,12 @@
 """A person's data under the GDPR: export for the person, anonymisation on request."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import perms
 from accounts.perms import organisation_required
-from common.views import add_errors
+from common import refusals
 from marketplace import personal_data
 from marketplace.forms import AnonymiseForm
 from marketplace.views.candidates import visible_candidate
@@ -39,17 +38,16 @@ def candidate_anonymise(request, pk):
         return redirect("marketplace:candidate_detail", pk=pk)
     form = AnonymiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            personal_data.anonymise_candidate(
-                candidate=candidate,
-                reason=form.cleaned_data["reason"],
-                reference=form.cleaned_data["reference"],
-                actor=request.user,
-                organisation=request.organisation,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        anonymised = refusals.call(
+            personal_data.anonymise_candidate,
+            form=form,
+            candidate=candidate,
+            reason=form.cleaned_data["reason"],
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        if anonymised:
             messages.success(request, "Les données de la personne sont anonymisées ; ses heures restent comptées.")
             return redirect("marketplace:candidate_detail", pk=pk)
     context = {

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import perms
+from accounts.forms import TransitionForm
 from accounts.perms import organisation_required
+from common import refusals
 from common.views import paginate
-from marketplace import personal_data, services
+from marketplace import personal_data, services, workflows
 from marketplace.enums import PlacementState
-from marketplace.forms import DecisionForm, OutcomeForm
+from marketplace.forms import OutcomeForm
 from marketplace.models import Placement, Submission
 
 
@@ -57,7 +59,7 @@ def placement_export(request):
 @organisation_required()
 def placement_detail(request, pk):
     placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
-    can_decide = perms.can(request.organisation, "placement.validate")
+    organisation = request.organisation
     return render(
         request,
         "marketplace/placement_detail.html",
@@ -65,33 +67,33 @@ def placement_detail(request, pk):
             "placement": placement,
             # The hiring company declares the placement's hours from here (its notification leads here).
             "can_declare": placement.hours_source_id is not None
-            and perms.can(request.organisation, "hours.declare")
-            and placement.position.company_id == request.organisation.pk,
-            "decision_form": DecisionForm() if can_decide and placement.state == PlacementState.PENDING else None,
+            and perms.can(organisation, "hours.declare")
+            and placement.position.company_id == organisation.pk,
+            "form": TransitionForm(workflow=workflows.PLACEMENT, obj=placement, organisation=organisation),
+            "history": placement.transitions.select_related("actor", "organisation"),
             "outcome_form": OutcomeForm(initial={"outcome": placement.outcome})
-            if can_decide and placement.state == PlacementState.VALIDATED
+            if perms.can(organisation, "placement.validate") and placement.state == PlacementState.VALIDATED
             else None,
         },
     )
 
 
 @require_POST
-@organisation_required("placement.validate")
-def placement_decide(request, pk):
-    placement = get_object_or_404(Placement.objects.visible_to(request.organisation), pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    decide = services.validate_placement if request.POST.get("decision") == "validate" else services.refuse_placement
-    try:
-        decide(
-            placement=placement,
-            note=form.cleaned_data.get("note", ""),
-            actor=request.user,
-            organisation=request.organisation,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+@organisation_required()
+def placement_transition(request, pk):
+    """The facilitator validates or refuses (saying why) a hire."""
+    placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
+    form = TransitionForm(request.POST, workflow=workflows.PLACEMENT, obj=placement, organisation=request.organisation)
+    if not form.is_valid():
+        refusals.flash(request, ValidationError(form.errors))
+    elif refusals.call(
+        services.transition_placement,
+        request=request,
+        placement=placement,
+        actor=request.user,
+        organisation=request.organisation,
+        **form.service_kwargs(),
+    ):
         messages.success(request, "La décision est enregistrée.")
     return redirect("marketplace:placement_detail", pk=pk)
 
@@ -102,16 +104,14 @@ def placement_outcome(request, pk):
     placement = get_object_or_404(Placement.objects.visible_to(request.organisation), pk=pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_outcome(
-                placement=placement,
-                outcome=form.cleaned_data["outcome"],
-                actor=request.user,
-                organisation=request.organisation,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if refusals.call(
+            services.record_outcome,
+            request=request,
+            placement=placement,
+            outcome=form.cleaned_data["outcome"],
+            actor=request.user,
+            organisation=request.organisation,
+        ):
             messages.success(request, "La sortie est enregistrée.")
     else:
         messages.error(request, "Choisissez une situation de sortie dans la liste.")
@@ -124,12 +124,14 @@ def follow_up(request):
     today = timezone.localdate()
     stale_days = settings.FOLLOW_UP_STALE_DAYS
     waiting = (
-        Submission.objects.waiting_since(timezone.now() - datetime.timedelta(days=stale_days))
+        Submission.objects.visible_to(request.organisation)
+        .waiting_since(timezone.now() - datetime.timedelta(days=stale_days))
         .for_display()
         .order_by("state_changed_at")
     )
     to_record = (
-        Placement.objects.filter(state=PlacementState.VALIDATED, outcome="", planned_end_date__lte=today)
+        Placement.objects.visible_to(request.organisation)
+        .filter(state=PlacementState.VALIDATED, outcome="", planned_end_date__lte=today)
         .for_display()
         .order_by("planned_end_date")
     )

@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import perms
+from accounts.forms import TransitionForm
 from accounts.perms import organisation_required
-from common.views import add_errors, paginate
-from marketplace import services
+from common import refusals
+from common.views import paginate, renamed_params
+from marketplace import services, workflows
 from marketplace.enums import PositionState
 from marketplace.forms import PositionFilterForm, PositionForm
 from marketplace.models import Position
@@ -35,17 +37,18 @@ OCCUPATION_DOMAINS = [
 
 
 @login_not_required
+@renamed_params({"domain": "domaine", "contract_type": "type_contrat"})
 def job_board(request):
     """Open positions, anyone may read them: no personal data here."""
     form = PositionFilterForm(request.GET or None, domains=OCCUPATION_DOMAINS)
     positions = Position.objects.published().for_display()
     if form.is_valid():
-        if form.cleaned_data["domain"]:
-            positions = positions.filter(job_title__occupation__code_rome__startswith=form.cleaned_data["domain"])
+        if form.cleaned_data["domaine"]:
+            positions = positions.filter(job_title__occupation__code_rome__startswith=form.cleaned_data["domaine"])
         if form.cleaned_data["commune"]:
             positions = positions.filter(commune=form.cleaned_data["commune"])
-        if form.cleaned_data["contract_type"]:
-            positions = positions.filter(contract_type=form.cleaned_data["contract_type"])
+        if form.cleaned_data["type_contrat"]:
+            positions = positions.filter(contract_type=form.cleaned_data["type_contrat"])
     return render(request, "marketplace/job_board.html", {"form": form, "page_obj": paginate(request, positions)})
 
 
@@ -57,7 +60,7 @@ def position_detail(request, pk):
         "position": position,
         "can_manage": organisation is not None and position.company_id == organisation.pk,
         "can_submit": perms.can(organisation, "submission.create") and position.state == PositionState.OPEN,
-        "state_moves": services.POSITION_MOVES.get(position.state, ()),
+        "moves": workflows.POSITION.moves(position, organisation),
     }
     if context["can_manage"] or perms.sees_everything(organisation):
         context["counts"] = position.submissions.aggregate(
@@ -68,14 +71,9 @@ def position_detail(request, pk):
 
 @organisation_required()
 def my_positions(request):
-    """A company's own positions; the facilitator sees every one."""
+    """A company's own positions, a buyer's those on its contracts; the facilitator sees every one."""
     organisation = request.organisation
-    if perms.sees_everything(organisation):
-        positions = Position.objects.all()
-    elif perms.can(organisation, "position.manage"):
-        positions = Position.objects.filter(company=organisation)
-    else:
-        positions = Position.objects.filter(contract__buyer=organisation)
+    positions = Position.objects.visible_to(organisation).concerning(organisation)
     # Meta.ordering does not apply to aggregated querysets: order explicitly for stable pages.
     positions = positions.for_display().annotate(submission_count=Count("submissions")).order_by("-created_at", "-pk")
     return render(
@@ -91,28 +89,33 @@ def position_edit(request, pk=None):
     position = get_object_or_404(Position.objects.managed_by(organisation), pk=pk) if pk else Position()
     form = PositionForm(request.POST or None, instance=position, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            position = services.save_position(
-                position=form.save(commit=False), actor=request.user, organisation=organisation
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        saved = refusals.call(
+            services.save_position,
+            form=form,
+            position=form.save(commit=False),
+            actor=request.user,
+            organisation=organisation,
+        )
+        if saved:
             messages.success(request, "L'offre est enregistrée.")
-            return redirect("marketplace:position_detail", pk=position.pk)
+            return redirect("marketplace:position_detail", pk=saved.pk)
     return render(request, "marketplace/position_form.html", {"form": form, "position": position})
 
 
 @require_POST
 @organisation_required("position.manage")
-def position_state(request, pk):
+def position_transition(request, pk):
     position = get_object_or_404(Position.objects.managed_by(request.organisation), pk=pk)
-    try:
-        services.set_position_state(
-            position=position, state=request.POST.get("state"), actor=request.user, organisation=request.organisation
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    form = TransitionForm(request.POST, workflow=workflows.POSITION, obj=position, organisation=request.organisation)
+    if not form.is_valid():
+        refusals.flash(request, ValidationError(form.errors))
+    elif refusals.call(
+        services.transition_position,
+        request=request,
+        position=position,
+        actor=request.user,
+        organisation=request.organisation,
+        **form.service_kwargs(),
+    ):
         messages.success(request, "L'état de l'offre est mis à jour.")
     return redirect("marketplace:position_detail", pk=pk)

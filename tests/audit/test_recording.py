@@ -147,14 +147,14 @@ def test_the_hiring_story_leaves_its_trail(
     facilitator_page.post(f"/candidats/{candidate.pk}/eligibilite/", {"proof_rsa": "caf_certificate"})
     moves = [(facilitator, "preselected"), (facilitator, "sent_to_company"), (company_user, "interview")]
     for user, target in moves:
-        api_as(user).post(f"/api/v1/submissions/{submission_id}/transition/", {"to": target}, format="json")
+        api_as(user).post(f"/api/v1/submissions/{submission_id}/transition/", {"target": target}, format="json")
     end = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
     hired = api_as(company_user).post(
-        f"/api/v1/submissions/{submission_id}/transition/", {"to": "hired", "planned_end_date": end}, format="json"
+        f"/api/v1/submissions/{submission_id}/transition/", {"target": "hired", "planned_end_date": end}, format="json"
     )
     assert hired.status_code == 200, hired.json()
     placement = Placement.objects.get()
-    client_as(facilitator).post(f"/mises-a-l-emploi/{placement.pk}/decision/", {"decision": "validate"})
+    client_as(facilitator).post(f"/mises-a-l-emploi/{placement.pk}/transition/", {"target": "validated"})
     placement.refresh_from_db()
     declared = api_as(company_user).post(
         "/api/v1/hours/",
@@ -162,7 +162,7 @@ def test_the_hiring_story_leaves_its_trail(
         | {"proof": pdf_upload()},
         format="multipart",
     )
-    client_as(facilitator).post(f"/marches/heures/{declared.json()['id']}/valider/")
+    client_as(facilitator).post(f"/marches/heures/{declared.json()['id']}/transition/", {"target": "validated"})
     client_as(facilitator).post(f"/mises-a-l-emploi/{placement.pk}/sortie/", {"outcome": "cdi"})
 
     trail = list(AuditEvent.objects.filter(candidate=candidate).order_by("pk"))
@@ -192,12 +192,14 @@ def test_refusals_are_recorded_and_a_refused_move_is_not(
 ):
     submission = SubmissionFactory(candidate=candidate, position=position, sent=True)
     forbidden = api_as(company_user).post(
-        f"/api/v1/submissions/{submission.pk}/transition/", {"to": "hired"}, format="json"
+        f"/api/v1/submissions/{submission.pk}/transition/", {"target": "hired"}, format="json"
     )
     assert forbidden.status_code == 400
     assert not AuditEvent.objects.exists()
     api_as(company_user).post(
-        f"/api/v1/submissions/{submission.pk}/transition/", {"to": "refused", "reason": "no_show"}, format="json"
+        f"/api/v1/submissions/{submission.pk}/transition/",
+        {"target": "refused", "refusal_reason": "no_show"},
+        format="json",
     )
     event = AuditEvent.objects.get()
     assert event.details == {"from": "sent_to_company", "to": "refused", "refusal_reason": "no_show"}
@@ -209,12 +211,12 @@ def test_refused_placements_are_recorded(client_as, api_as, company_user, facili
     submission = SubmissionFactory(candidate=candidate, position=position, interview=True)
     api_as(company_user).post(
         f"/api/v1/submissions/{submission.pk}/transition/",
-        {"to": "hired", "planned_end_date": "2030-01-01"},
+        {"target": "hired", "planned_end_date": "2030-01-01"},
         format="json",
     )
     placement = Placement.objects.get()
     client = client_as(facilitator)
-    client.post(f"/mises-a-l-emploi/{placement.pk}/decision/", {"decision": "refuse", "note": "Non éligible"})
+    client.post(f"/mises-a-l-emploi/{placement.pk}/transition/", {"target": "refused", "reason": "Non éligible"})
     assert AuditEvent.objects.filter(action=A.PLACEMENT_REFUSED, candidate=candidate).count() == 1
 
 
@@ -225,7 +227,9 @@ def test_rejected_hours_are_recorded(client_as, api_as, company_user, facilitato
         {"source": source.pk, "month": "2024-03-01", "hours": "35", "proof_kind": "payslip", "proof": pdf_upload()},
         format="multipart",
     )
-    client_as(facilitator).post(f"/marches/heures/{declared.json()['id']}/refuser/", {"reason": "Illisible"})
+    client_as(facilitator).post(
+        f"/marches/heures/{declared.json()['id']}/transition/", {"target": "rejected", "reason": "Illisible"}
+    )
     declared_event, rejected = AuditEvent.objects.order_by("pk")
     assert (declared_event.action, rejected.action) == (A.HOURS_DECLARED, A.HOURS_REJECTED)
     assert rejected.contract == contract and rejected.candidate is None  # hours of a source with no person
@@ -233,8 +237,8 @@ def test_rejected_hours_are_recorded(client_as, api_as, company_user, facilitato
 
 def test_contract_moves_and_award_are_recorded(client_as, api_as, buyer, buyer_org, facilitator, company_org):
     contract = ContractFactory(buyer=buyer_org)
-    api_as(buyer).post(f"/api/v1/contracts/{contract.pk}/transition/", {"to": "submitted"}, format="json")
-    api_as(facilitator).post(f"/api/v1/contracts/{contract.pk}/transition/", {"to": "confirmed"}, format="json")
+    api_as(buyer).post(f"/api/v1/contracts/{contract.pk}/transition/", {"target": "submitted"}, format="json")
+    api_as(facilitator).post(f"/api/v1/contracts/{contract.pk}/transition/", {"target": "confirmed"}, format="json")
     award = {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 0, "form-0-siret": company_org.siret}
     award |= {"form-0-role": AwardRole.HOLDER, "form-0-hours_share": contract.clause_hours}
     client_as(facilitator).post(reverse("procurement:contract_award", args=[contract.pk]), award)
@@ -250,7 +254,7 @@ def test_contract_moves_and_award_are_recorded(client_as, api_as, buyer, buyer_o
 
 
 def test_position_state_changes_are_recorded(client_as, company_user, position):
-    client_as(company_user).post(f"/offres/{position.pk}/etat/", {"state": "closed"})
+    client_as(company_user).post(f"/offres/{position.pk}/transition/", {"target": "closed"})
     event = AuditEvent.objects.get()
     assert (event.action, event.actor) == (A.POSITION_MOVED, company_user)
     assert event.details == {"from": "open", "to": "closed"}
@@ -269,7 +273,10 @@ def test_forwarded_address_is_read_only_behind_a_trusted_proxy(
 ):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
     client_as(company_user).post(
-        f"/offres/{position.pk}/etat/", {"state": "closed"}, HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1"
+        f"/offres/{position.pk}/transition/",
+        {"target": "closed"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR="127.0.0.1",
     )
     assert AuditEvent.objects.get().ip_address == expected
 

@@ -1,8 +1,9 @@
 """Two people acting on the same thing at the same moment, with real threads on PostgreSQL.
 
 Each thread is a logged-in browser session posting to the real view, with its own database connection.
-A short pause is slipped inside the critical section so that, without the row locks of the services,
-both requests would read the same state before either writes: these tests then fail with double counts."""
+A short pause is slipped right after the service reads the row it locks (``pause_on_reading``): with the lock, the
+other request waits for the first to commit and then reads the new state; without it, both requests read the same
+state before either writes, and these tests fail with double counts."""
 
 import datetime
 import threading
@@ -11,15 +12,15 @@ import time
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.enums import PositionState, SubmissionState
-from marketplace.models import Placement, Submission
-from procurement import services as procurement_services
+from marketplace.models import Placement, Position, Submission
 from procurement.enums import StatementState
-from procurement.models import HoursStatement, ValidatedHours
+from procurement.models import HoursSource, HoursStatement, ValidatedHours
 from tests.accounts.factories import member_of
 from tests.marketplace.factories import PositionFactory, SubmissionFactory
 from tests.procurement.factories import HoursStatementFactory, contract_in_progress_for, pdf_upload
@@ -32,14 +33,20 @@ pytestmark = [
 PAUSE = 0.5
 
 
-def slowed(function):
-    """``function`` that waits inside the caller's transaction, widening the race window."""
+def pause_on_reading(monkeypatch, model):
+    """Pauses each request right after its service reads a ``model`` row inside its transaction: the read that
+    locks the row the decision depends on. Tied to that read, not to a helper the service calls next, the pause
+    stays inside the locked section whatever the order of the service's steps (reads outside a transaction, such
+    as a view loading the object, do not pause)."""
+    fetch_all = QuerySet._fetch_all
 
-    def wrapper(*args, **kwargs):
-        time.sleep(PAUSE)
-        return function(*args, **kwargs)
+    def paused(queryset):
+        fetched = queryset._result_cache is not None
+        fetch_all(queryset)
+        if not fetched and queryset.model is model and connection.in_atomic_block:
+            time.sleep(PAUSE)
 
-    return wrapper
+    monkeypatch.setattr(QuerySet, "_fetch_all", paused)
 
 
 def at_once(*requests):
@@ -79,11 +86,12 @@ def test_two_facilitators_validating_the_same_statement_count_its_hours_once(
     colleague = member_of(facilitator_org)
     source = contract_in_progress_for(company_org)[1]
     statement = HoursStatementFactory(source=source, hours=120)
-    monkeypatch.setattr(procurement_services, "add_validated_hours", slowed(procurement_services.add_validated_hours))
-    url = reverse("procurement:statement_validate", args=[statement.pk])
+    pause_on_reading(monkeypatch, HoursStatement)
+    url = reverse("procurement:statement_transition", args=[statement.pk])
     first, second = logged_in(facilitator), logged_in(colleague)
+    validate = {"target": StatementState.VALIDATED}
 
-    responses = at_once(lambda: first.post(url), lambda: second.post(url))
+    responses = at_once(lambda: first.post(url, validate), lambda: second.post(url, validate))
 
     statement.refresh_from_db()
     assert statement.state == StatementState.VALIDATED
@@ -100,12 +108,12 @@ def test_two_hires_for_the_last_opening_make_one_placement(monkeypatch, company_
     )
     # Two colleagues of the company, each hiring their own candidate for the one opening.
     hiring_managers = [logged_in(member_of(company_org)) for _ in submissions]
-    monkeypatch.setattr(Placement, "full_clean", slowed(Placement.full_clean))
+    pause_on_reading(monkeypatch, Position)
     end = (timezone.localdate() + datetime.timedelta(days=200)).isoformat()
 
     def hire(client, submission):
         url = reverse("marketplace:submission_transition", args=[submission.pk])
-        return lambda: client.post(url, {"to": SubmissionState.HIRED, "planned_end_date": end})
+        return lambda: client.post(url, {"target": SubmissionState.HIRED, "planned_end_date": end})
 
     responses = at_once(*(hire(c, s) for c, s in zip(hiring_managers, submissions, strict=True)))
 
@@ -122,7 +130,7 @@ def test_two_hires_for_the_last_opening_make_one_placement(monkeypatch, company_
 def test_two_colleagues_declaring_the_same_month_make_one_statement(monkeypatch, api_as, company_org):
     source = contract_in_progress_for(company_org)[1]
     clients = [api_as(member_of(company_org)) for _ in range(2)]
-    monkeypatch.setattr(procurement_services, "check_proof", slowed(procurement_services.check_proof))
+    pause_on_reading(monkeypatch, HoursSource)
 
     def declare(client):
         data = {"source": source.pk, "month": "2024-03-01", "hours": "120", "proof_kind": "payslip"}

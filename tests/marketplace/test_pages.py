@@ -32,8 +32,8 @@ def test_job_board_is_public_filtered_paginated_and_bounded(client, company_org,
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 23
     assert len(response.context["page_obj"]) == 20
-    assert client.get("/offres/?domain=K").context["page_obj"].paginator.count == 1
-    assert client.get("/offres/?contract_type=cdi&domain=F").context["page_obj"].paginator.count == 0
+    assert client.get("/offres/?domaine=K").context["page_obj"].paginator.count == 1
+    assert client.get("/offres/?type_contrat=cdi&domaine=F").context["page_obj"].paginator.count == 0
     assert client.get("/offres/?commune=75119").context["page_obj"].paginator.count == 23
 
 
@@ -73,7 +73,7 @@ def test_company_posts_a_position_on_its_contract_only(client_as, company_user, 
     position = Position.objects.get()
     assert response.status_code == 302
     assert (position.company, position.state) == (company_org, PositionState.DRAFT)
-    client.post(f"/offres/{position.pk}/etat/", {"state": "open"})
+    client.post(f"/offres/{position.pk}/transition/", {"target": "open"})
     position.refresh_from_db()
     assert position.state == PositionState.OPEN
 
@@ -184,15 +184,15 @@ def test_prescriber_submits_from_the_pages_and_the_company_moves_it(
     submission = Submission.objects.get()
     assert response.status_code == 302
     client = client_as(facilitator)
-    client.post(f"/candidatures/{submission.pk}/transition/", {"to": "preselected"})
-    client.post(f"/candidatures/{submission.pk}/transition/", {"to": "sent_to_company"})
+    client.post(f"/candidatures/{submission.pk}/transition/", {"target": "preselected"})
+    client.post(f"/candidatures/{submission.pk}/transition/", {"target": "sent_to_company"})
     client = client_as(company_user)
-    response = client.post(f"/candidatures/{submission.pk}/transition/", {"to": "refused"})
+    response = client.post(f"/candidatures/{submission.pk}/transition/", {"target": "refused"})
     assert "Choisissez le motif du refus dans la liste." in response.content.decode()
-    client.post(f"/candidatures/{submission.pk}/transition/", {"to": "refused", "reason": "no_show"})
+    client.post(f"/candidatures/{submission.pk}/transition/", {"target": "refused", "refusal_reason": "no_show"})
     submission.refresh_from_db()
     assert (submission.state, submission.refusal_reason) == ("refused", "no_show")
-    assert client.post(f"/candidatures/{submission.pk}/transition/", {"to": "hired"}).status_code == 403
+    assert client.post(f"/candidatures/{submission.pk}/transition/", {"target": "hired"}).status_code == 403
 
 
 def test_follow_up_lists_stale_submissions(client_as, facilitator, company_user, position, prescriber_org, settings):

@@ -16,12 +16,12 @@ from django.utils import timezone
 from audit.enums import AuditAction
 from audit.models import AuditEvent
 from marketplace.enums import SubmissionState
-from marketplace.models import Candidate, EligibilityCheck, Submission, SubmissionTransition
+from marketplace.models import Candidate, EligibilityCheck, PlacementTransition, Submission, SubmissionTransition
 from marketplace.personal_data import pseudonym
 from matching.services import ask_prescriber
 from notifications.models import Notification
 from procurement import progress
-from procurement.models import HoursStatement, ValidatedHours
+from procurement.models import HoursStatement, StatementTransition, ValidatedHours
 from reporting import reports
 from tests.marketplace.factories import (
     CandidateFactory,
@@ -51,7 +51,9 @@ def hired(prescriber_org, company_org, buyer_org, facilitator):
         candidate=candidate, position=position, facilitator=facilitator, hours_months=[MARCH, MARCH.replace(month=4)]
     )
     Submission.objects.filter(candidate=candidate).update(note="Mme Diallo sort d'un foyer")
-    SubmissionTransition.objects.filter(submission__candidate=candidate).update(note="Vue par Mme Diallo")
+    SubmissionTransition.objects.filter(submission__candidate=candidate).update(reason="Vue par Mme Diallo")
+    PlacementTransition.objects.filter(placement=placement).update(reason="Mme Diallo est bien éligible")
+    StatementTransition.objects.filter(statement__source=placement.hours_source).update(reason="Mme Diallo, mars")
     EligibilityCheck.objects.filter(candidate=candidate).update(note="Attestation CAF de Mme Diallo")
     ask_prescriber(
         candidate=candidate,
@@ -181,7 +183,9 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     check = EligibilityCheck.objects.get()
     assert (check.criteria, check.note, check.is_eligible) == ([], "", True)
     assert Submission.objects.get().note == ""
-    assert set(SubmissionTransition.objects.values_list("note", flat=True)) == {""}
+    # The histories keep their steps, not what was written about the person.
+    for log in (SubmissionTransition, PlacementTransition, StatementTransition):
+        assert set(log.objects.values_list("reason", flat=True)) == {""}, log
     assert not HoursStatement.objects.exclude(proof="").exists()
     assert not default_storage.exists(proof)
     notification = Notification.objects.about([candidate]).get()
@@ -368,8 +372,8 @@ def test_report_exports_hold_figures_not_people(client_as, request, hired, role)
     client = client_as(request.getfixturevalue(ROLE_USERS[role]))
     urls = [f"/marches/{placement.position.contract_id}/avancement.xlsx"]
     if role != "company":
-        urls += ["/marches/rapports/?export=xlsx&from=2024-01-01&to=2026-12-31"]
-        urls += [f"/marches/rapports/?export=csv&table={t}" for t in ("participants", "entreprises", "mois")]
+        urls += ["/marches/rapports/?export=xlsx&du=2024-01-01&au=2026-12-31"]
+        urls += [f"/marches/rapports/?export=csv&tableau={t}" for t in ("participants", "entreprises", "mois")]
     if role == "facilitator":
         urls.append("/marches/rapports/annuel/2024.xlsx")
     for url in urls:

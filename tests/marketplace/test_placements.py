@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ END = (timezone.localdate() + datetime.timedelta(days=200)).isoformat()
 def hire(api_as, company_user, submission, **extra):
     return api_as(company_user).post(
         f"/api/v1/submissions/{submission.pk}/transition/",
-        {"to": "hired", "planned_end_date": END, **extra},
+        {"target": "hired", "planned_end_date": END, **extra},
         format="json",
     )
 
@@ -51,7 +52,7 @@ def test_validation_opens_the_hours_ledger_line(api_as, company_user, facilitato
     placement = Placement.objects.get()
 
     assert api_as(company_user).post(f"/api/v1/placements/{placement.pk}/validate/", {}).status_code == 403
-    response = api_as(facilitator).post(f"/api/v1/placements/{placement.pk}/validate/", {"note": "OK"}, format="json")
+    response = api_as(facilitator).post(f"/api/v1/placements/{placement.pk}/validate/", {"reason": "OK"}, format="json")
 
     assert response.status_code == 200, response.json()
     placement.refresh_from_db()
@@ -97,7 +98,7 @@ def test_the_last_opening_fills_the_position_and_no_more_hires(api_as, company_u
 def test_a_fixed_term_hire_needs_its_end_date(api_as, company_user, position, candidate):
     submission = SubmissionFactory(candidate=candidate, position=position, interview=True)
     response = api_as(company_user).post(
-        f"/api/v1/submissions/{submission.pk}/transition/", {"to": "hired"}, format="json"
+        f"/api/v1/submissions/{submission.pk}/transition/", {"target": "hired"}, format="json"
     )
     assert response.status_code == 400
     assert response.json() == {"planned_end_date": ["Indiquez la date de fin prévue de ce contrat à durée limitée."]}
@@ -117,7 +118,7 @@ def test_facilitator_validates_on_the_placement_page(client_as, facilitator, pos
     )
     client = client_as(facilitator)
     assert client.get(f"/mises-a-l-emploi/{placement.pk}/").status_code == 200
-    response = client.post(f"/mises-a-l-emploi/{placement.pk}/decision/", {"decision": "validate"}, follow=True)
+    response = client.post(f"/mises-a-l-emploi/{placement.pk}/transition/", {"target": "validated"}, follow=True)
     assert "La décision est enregistrée." in response.content.decode()
     placement.refresh_from_db()
     assert placement.state == PlacementState.VALIDATED
@@ -160,12 +161,10 @@ def test_placement_pages_are_scoped(client_as, other_company_user, company_user,
         weekly_hours=35,
     )
     assert client_as(other_company_user).get(f"/mises-a-l-emploi/{placement.pk}/").status_code == 404
-    assert (
-        client_as(company_user)
-        .post(f"/mises-a-l-emploi/{placement.pk}/decision/", {"decision": "validate"})
-        .status_code
-        == 403
-    )
+    response = client_as(company_user).post(f"/mises-a-l-emploi/{placement.pk}/transition/", {"target": "validated"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["« Valider » est réservé à : facilitateur."]
+    placement.refresh_from_db()
+    assert placement.state == PlacementState.PENDING and not placement.transitions.exists()
 
 
 def test_refusal_through_the_api_needs_a_reason_and_frees_the_opening(
@@ -182,11 +181,11 @@ def test_refusal_through_the_api_needs_a_reason_and_frees_the_opening(
     placement = Placement.objects.filter(position=position).first()
     url = f"/api/v1/placements/{placement.pk}/refuse/"
 
-    assert api_as(company_user).post(url, {"note": "Non"}, format="json").status_code == 403
-    blank = api_as(facilitator).post(url, {"note": " "}, format="json")
+    assert api_as(company_user).post(url, {"reason": "Non"}, format="json").status_code == 403
+    blank = api_as(facilitator).post(url, {"reason": " "}, format="json")
     assert blank.status_code == 400
-    assert blank.json()["note"] == ["Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."]
-    response = api_as(facilitator).post(url, {"note": "Critères non justifiés"}, format="json")
+    assert blank.json()["reason"] == ["Expliquez à l'entreprise pourquoi la mise à l'emploi est refusée."]
+    response = api_as(facilitator).post(url, {"reason": "Critères non justifiés"}, format="json")
 
     assert response.status_code == 200, response.json()
     assert (response.json()["state"], response.json()["decision_note"]) == ("refused", "Critères non justifiés")

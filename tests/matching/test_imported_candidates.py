@@ -67,7 +67,7 @@ def test_hiring_that_fills_a_position_and_an_erasure_reach_the_matcher(
 
     submission = SubmissionFactory(candidate=pool["best"], position=mason_position, interview=True)
     hired = api_as(company_user).post(
-        f"/api/v1/submissions/{submission.pk}/transition/", {"to": "hired", **hire_payload()}, format="json"
+        f"/api/v1/submissions/{submission.pk}/transition/", {"target": "hired", **hire_payload()}, format="json"
     )
     assert hired.status_code == 200, hired.json()
     assert mason_position.pk not in [p.object_id for p in engine.rank_positions(seeker.pk)]

@@ -35,7 +35,9 @@ def test_a_mail_server_down_never_fails_a_validation_and_the_email_goes_later(
     settings.EMAIL_BACKEND = REFUSING
     statement = HoursStatementFactory(source=HoursSourceFactory(company=company_org))
 
-    response = client_as(facilitator).post(reverse("procurement:statement_validate", args=[statement.pk]))
+    response = client_as(facilitator).post(
+        reverse("procurement:statement_transition", args=[statement.pk]), {"target": "validated"}
+    )
 
     assert response.status_code == 302
     statement.refresh_from_db()
@@ -65,7 +67,9 @@ def test_an_email_is_tried_once_per_delay_then_given_up(client_as, facilitator, 
     settings.EMAIL_BACKEND = REFUSING
     settings.NOTIFICATION_EMAIL_RETRY_SECONDS = (60, 300)
     statement = HoursStatementFactory(source=HoursSourceFactory(company=company_org))
-    client_as(facilitator).post(reverse("procurement:statement_reject", args=[statement.pk]), {"reason": "Illisible."})
+    client_as(facilitator).post(
+        reverse("procurement:statement_transition", args=[statement.pk]), {"target": "rejected", "reason": "Illisible."}
+    )
 
     attempts = []
     while DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists():

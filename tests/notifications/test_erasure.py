@@ -43,8 +43,8 @@ def test_anonymisation_erases_the_person_from_every_organisations_notifications(
         hire={"planned_end_date": timezone.localdate() + datetime.timedelta(days=200)},
     )
     facilitator_client.post(
-        reverse("marketplace:placement_decide", args=[submission.placement.pk]),
-        {"decision": "refuse", "note": "Mme Diallo n'a pas encore son CACES."},
+        reverse("marketplace:placement_transition", args=[submission.placement.pk]),
+        {"target": "refused", "reason": "Mme Diallo n'a pas encore son CACES."},
     )
     # Hours of another hire the facilitator rejects, saying why.
     placement = validated_placement(
@@ -60,8 +60,8 @@ def test_anonymisation_erases_the_person_from_every_organisations_notifications(
         organisation=company_org,
     )
     facilitator_client.post(
-        reverse("procurement:statement_reject", args=[statement.pk]),
-        {"reason": "Le bulletin de Mme Diallo ne porte pas le mois."},
+        reverse("procurement:statement_transition", args=[statement.pk]),
+        {"target": "rejected", "reason": "Le bulletin de Mme Diallo ne porte pas le mois."},
     )
     notified = everything_notified()
     assert "Aïcha Diallo" in notified and "Mme Diallo n'a pas encore son CACES." in notified

@@ -100,7 +100,7 @@ def test_validated_statement_is_immutable(api_as, facilitator, source):
     statement = HoursStatementFactory(source=source, state=StatementState.VALIDATED)
     client = api_as(facilitator)
     assert client.post(f"{URL}{statement.pk}/validate/").json() == {
-        "state": ["Ce relevé a déjà été traité : il ne peut plus changer."]
+        "non_field_errors": ["Ce relevé a déjà été traité : il ne peut plus changer."]
     }
     assert client.post(f"{URL}{statement.pk}/reject/", {"reason": "Erreur"}).status_code == 400
     statement.refresh_from_db()
@@ -155,15 +155,20 @@ def test_pages_declare_validate_and_reject(client_as, company_user, facilitator,
         page = client.get(reverse("procurement:statement_list"))
     assert "6 relevés" in page.content.decode()
     first, second = HoursStatement.objects.order_by("pk")[:2]
-    client.post(reverse("procurement:statement_validate", args=[first.pk]))
-    client.post(reverse("procurement:statement_reject", args=[second.pk]), {"reason": "Pas de justificatif"})
+    client.post(reverse("procurement:statement_transition", args=[first.pk]), {"target": "validated"})
+    client.post(
+        reverse("procurement:statement_transition", args=[second.pk]),
+        {"target": "rejected", "reason": "Pas de justificatif"},
+    )
     assert list(HoursStatement.objects.order_by("pk").values_list("state", flat=True)[:2]) == ["validated", "rejected"]
 
 
 @pytest.mark.parametrize(("hours", "message"), [("120", "120 h validées."), ("7.5", "7,50 h validées.")])
 def test_validation_message_writes_hours_in_french(client_as, facilitator, source, hours, message):
     statement = HoursStatementFactory(source=source, hours=Decimal(hours))
-    response = client_as(facilitator).post(reverse("procurement:statement_validate", args=[statement.pk]), follow=True)
+    response = client_as(facilitator).post(
+        reverse("procurement:statement_transition", args=[statement.pk]), {"target": "validated"}, follow=True
+    )
     assert message in response.content.decode()
 
 
@@ -179,8 +184,11 @@ def test_the_company_hears_of_each_decision_on_its_hours(client_as, facilitator,
     validated = HoursStatementFactory(source=source, hours=120, month=datetime.date(2024, 3, 1))
     rejected = HoursStatementFactory(source=source, hours=10.5, month=datetime.date(2024, 4, 1))
     client = client_as(facilitator)
-    client.post(reverse("procurement:statement_validate", args=[validated.pk]))
-    client.post(reverse("procurement:statement_reject", args=[rejected.pk]), {"reason": "Bulletin illisible."})
+    client.post(reverse("procurement:statement_transition", args=[validated.pk]), {"target": "validated"})
+    client.post(
+        reverse("procurement:statement_transition", args=[rejected.pk]),
+        {"target": "rejected", "reason": "Bulletin illisible."},
+    )
     assert not mailoutbox  # sent by the task queue, not inside the request
 
     assert run_queued_jobs() == 2

@@ -40,11 +40,14 @@ def test_anyone_logged_in_filters_the_directory(
     # session, user, memberships, filter validation (sector, commune), count, page, sectors, communes,
     # and the filter form's choices (sectors, communes)
     with django_assert_max_num_queries(12):
-        page = client.get(reverse("procurement:siae_directory"), {"sector": "cleaning", "commune": "75120"})
+        page = client.get(reverse("procurement:siae_directory"), {"secteur": "cleaning", "commune": "75120"})
     content = page.content.decode()
     assert "Propreté Solidaire" in content and "Intérim Insertion" not in content
-    content = client.get(reverse("procurement:siae_directory"), {"kind": "etti"}).content.decode()
+    content = client.get(reverse("procurement:siae_directory"), {"type": "etti"}).content.decode()
     assert "Intérim Insertion" in content and "Propreté Solidaire" not in content
+    # A link from before the page spoke French in its query string still leads there.
+    old = client.get(reverse("procurement:siae_directory"), {"kind": "etti", "commune": "75120"})
+    assert (old.status_code, old["Location"]) == (301, "/marches/siae/?commune=75120&type=etti")
 
 
 def test_api_directory(api_as, company_user, directory):

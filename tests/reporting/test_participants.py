@@ -86,7 +86,7 @@ def test_report_pages_show_participant_profiles_to_the_facilitator_and_each_buye
     june = datetime.date(2026, 6, 1)
     placement(ours, CandidateFactory(prescriber=prescriber_org, sex="f", last_name="Visible"), start=june)
     placement(elsewhere, CandidateFactory(prescriber=prescriber_org, sex="f", last_name="Ailleurs"), start=june)
-    url = "/marches/rapports/?from=2026-01-01&to=2026-12-31"
+    url = "/marches/rapports/?du=2026-01-01&au=2026-12-31"
 
     page = client_as(facilitator).get(url).content.decode()
     assert "Participants par profil" in page
@@ -114,7 +114,7 @@ def test_buyers_see_profile_counts_once_there_are_enough_people(
     for _ in range(5):
         placement(ours, CandidateFactory(prescriber=prescriber_org, sex="f"), start=datetime.date(2026, 6, 1))
 
-    page = client_as(buyer).get("/marches/rapports/?from=2026-01-01&to=2026-12-31").content.decode()
+    page = client_as(buyer).get("/marches/rapports/?du=2026-01-01&au=2026-12-31").content.decode()
 
     flat = page.replace("\n", "").replace("  ", "")
     assert "<td>Femmes</td><td>5</td>" in flat
