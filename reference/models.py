@@ -253,3 +253,35 @@ class JobTitle(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = normalize_search_text(self.label)
         super().save(*args, **kwargs)
+
+
+class OccupationMobilityQuerySet(models.QuerySet):
+    def from_occupation(self, code_rome):
+        """The experts' targets of ``code_rome``, in France Travail's order."""
+        return self.filter(source_id=code_rome).select_related("target").order_by("rank")
+
+
+class OccupationMobility(models.Model):
+    """France Travail's experts' close occupations (*mobilités* of ROME 4.0): from ``source``, people
+    move on to ``target``. Directed (only 17 % of the edges also exist the other way round: everyone
+    may become a trainer, a trainer not everything), and ordered: ``rank`` 1 is the first France
+    Travail shows. What the matcher trusts most about how close two occupations are."""
+
+    source = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="mobilities", verbose_name="métier de départ"
+    )
+    target = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+", verbose_name="métier proche")
+    rank = models.PositiveSmallIntegerField("ordre", help_text="Ordre d'affichage de France Travail (1 = premier).")
+
+    objects = OccupationMobilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "métier proche selon France Travail"
+        verbose_name_plural = "métiers proches selon France Travail"
+        ordering = ["source", "rank"]
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="unique_occupation_mobility")]
+        # The close occupations of one occupation, in order (``from_occupation``).
+        indexes = [models.Index(fields=["source", "rank"], name="mobility_source_rank")]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id} ({self.rank})"
