@@ -26,7 +26,7 @@ from matching.occupations import build_space, reference_fingerprint
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_NAME = "index.joblib"
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 COMPACT_AFTER = 500
 # A transaction may commit an ``IndexChange`` with a lower id after a process read higher ones:
 # changes this recent are read again (and applied once) to never miss one.
