@@ -1,7 +1,10 @@
 """France Travail's close occupations (*mobilités*) in the matcher: listed first, in France Travail's order,
 and the strongest sign that a candidate can do a position's trade."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from matching import engine
 from matching.reasons import CONTENT_REASON, EXPERT_REASON
@@ -148,3 +151,15 @@ def test_a_forest_worker_is_offered_the_lumberjacks_post_before_a_bar_next_door(
 
     assert [p.object_id for p in proposals] == [woods.pk, bar.pk]
     assert proposals[0].reasons[0] == f"{EXPERT_REASON} d'un métier recherché"
+
+
+def test_evaluate_matcher_judges_the_content_alone_against_the_experts_lists(rome, experts):
+    out = io.StringIO()
+    call_command("evaluate_matcher", "--skip-ranking", stdout=out)
+    table = out.getvalue().split("Jugé sur : listes des experts de France Travail")[1].split("Jugé sur")[0]
+    header, *lines = [line for line in table.splitlines()[1:] if line.strip()]
+    column = header.split().index("nDCG@10")
+    ndcg = {line[:36].strip(): float(line[36:].split()[column]) for line in lines}
+    # Masonry's experts name kitchen work first; by content, paving and formwork come before it.
+    assert ndcg["contenu seul (mélange de production)"] < 1
+    assert ndcg["production : experts puis contenu"] == 1
