@@ -10,6 +10,7 @@ old rows are masked out and their new rows appended to a small delta block; once
 import datetime
 import logging
 import threading
+import time
 from pathlib import Path
 
 import joblib
@@ -192,6 +193,24 @@ def current():
             _current = _load_or_build()
     _current.sync()
     return _current
+
+
+def prepare():
+    """Makes the process's index ready before it serves anything: loaded from the snapshot, or built and
+    saved when there is none or it is out of date. Web processes call it as they start (``config/wsgi.py``,
+    which ``runserver`` and every gunicorn worker load before their first request), and so does the task
+    worker (``manage.py db_worker``): without it, the first proposals page waited for a build (10 s on the
+    demo's dev server). Returns the index."""
+    started = time.perf_counter()
+    index = current()
+    logger.info(
+        "Index de rapprochement prêt en %.1f s : %d métiers, %d candidats, %d offres.",
+        time.perf_counter() - started,
+        len(index.space.codes),
+        len(index.candidates),
+        len(index.positions),
+    )
+    return index
 
 
 def install(index):
