@@ -153,6 +153,10 @@ def test_search_on_the_real_data(loaded):
     assert JobTitle.objects.search("aide macon").first().label.startswith("Aide-maçon")
     assert JobTitle.objects.search("16250").first().code_ogr == 16250
     assert set(JobTitle.objects.search("F1703").values_list("occupation_id", flat=True)) == {"F1703"}
+    # The typos people make, on the 13,120 real job titles.
+    assert JobTitle.objects.search("cuisinnier").first().label == "Cuisinier / Cuisinière"
+    assert JobTitle.objects.search("plonbier").first().label == "Plombier / Plombière"
+    assert JobTitle.objects.search("jardinnier").first().label == "Jardinier / Jardinière"
 
     assert Commune.objects.search("paris 11").first().code_insee == "75111"
     assert Commune.objects.search("75011").first().code_insee == "75111"
