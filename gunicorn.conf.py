@@ -12,4 +12,3 @@ accesslog = "-"
 access_log_format = '%(h)s %(p)s "%(r)s" %(s)s %(b)s %(M)sms'
 # Each worker makes the matcher's index ready as it loads the application (config/wsgi.py), before it
 # accepts a request; ``preload_app`` stays off, so that no database connection is shared across a fork.
-

@@ -212,10 +212,5 @@ def close_occupations(codes, *, k=10):
     ]
 
 
-def similar_occupations(code_rome, *, k=10):
-    """``close_occupations`` of one occupation as (code, label, score): the form today's pages read."""
-    return [(c.code_rome, c.label, c.score) for c in close_occupations([code_rome], k=k)]
-
-
 def is_known_occupation(code_rome):
     return code_rome in matching_index.current().space.position_of

@@ -163,3 +163,32 @@ def test_evaluate_matcher_judges_the_content_alone_against_the_experts_lists(rom
     # Masonry's experts name kitchen work first; by content, paving and formwork come before it.
     assert ndcg["contenu seul (mélange de production)"] < 1
     assert ndcg["production : experts puis contenu"] == 1
+
+
+def test_the_api_gives_the_experts_targets_first_each_marked_with_its_origin(api_as, prescriber, rome, experts):
+    response = api_as(prescriber).get("/api/v1/occupations/f9701/similar/")
+    assert response.status_code == 200
+    assert [(row["code_rome"], row["origin_label"], row["rank"]) for row in response.json()] == [
+        ("G9801", "métier proche selon France Travail", 1),
+        ("F9702", "métier proche selon France Travail", 2),
+        ("F9703", "compétences proches", None),
+    ]
+    scores = [row["score"] for row in response.json()]
+    assert scores == sorted(scores, reverse=True) and scores[1] >= 0.75 > scores[2]
+    assert [row["code_rome"] for row in api_as(prescriber).get("/api/v1/occupations/F9701/similar/?k=2").json()] == [
+        "G9801",
+        "F9702",
+    ]
+
+
+def test_the_candidates_page_shows_the_experts_close_occupations_first(
+    client_as, prescriber, rome, experts, make_candidate
+):
+    candidate = make_candidate(job_titles=["mason"])
+    page = client_as(prescriber).get(f"/candidats/{candidate.pk}/offres-proposees/").content.decode()
+    kitchen = page.index("Cuisine (G9801) <span")
+    formwork = page.index("Coffrage (F9702) <span")
+    paving = page.index("Pavage (F9703) <span")
+    assert kitchen < formwork < paving
+    assert page[kitchen:formwork].count("métier proche selon France Travail") == 1
+    assert "compétences proches" in page[paving:]
