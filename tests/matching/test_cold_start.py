@@ -67,6 +67,8 @@ def test_a_web_process_starts_even_when_the_index_cannot_be_made(monkeypatch, ca
     assert "Index de rapprochement non chargé au démarrage" in capsys.readouterr().err
 
 
+# Transactional: the worker closes connections between jobs, which a test's enclosing transaction cannot survive.
+@pytest.mark.django_db(transaction=True)
 def test_the_task_worker_makes_the_index_ready_before_its_first_job(mason_position, pool, snapshot, monkeypatch):
     assert not snapshot.exists()
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
