@@ -56,8 +56,9 @@ def as_api_error(exc, fields=None):
 
 
 def call(service, *, form=None, request=None, **kwargs):
-    """Runs ``service`` for a page: its result, or None after putting its ``ValidationError`` on ``form`` (or in
-    ``request``'s messages). ``PermissionDenied`` goes on up: the page answers 403."""
+    """Runs ``service`` for a page: its result (services return what they acted on), or None after putting its
+    ``ValidationError`` on ``form`` (or in ``request``'s messages). ``PermissionDenied`` goes on up: the page
+    answers 403."""
     try:
         return service(**kwargs)
     except ValidationError as exc:

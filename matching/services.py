@@ -21,7 +21,7 @@ def ask_prescriber(*, candidate, position, actor, organisation):
     if Submission.objects.filter(candidate=candidate, position=position).exists():
         raise ValidationError("Ce candidat est déjà positionné sur cette offre.")
     sender = actor.get_full_name() or actor.email
-    notify(
+    return notify(
         organisations=[candidate.prescriber],
         # The names go in the details, erased with the person's data; the text is also the email's subject.
         text=(

@@ -3,12 +3,13 @@ its own), positions and similar occupations for a candidate, and the facilitator
 The ranking is ``matching.engine``'s; these views only load, check and render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common import refusals
 from marketplace import services
 from marketplace.models import Candidate, Position
 from matching import engine, fairness
@@ -24,7 +25,9 @@ def _pool_of(organisation):
     return None if perms.sees_everything(organisation) else organisation.pk
 
 
-class Eligibility:
+class EligibilityBadge:
+    """How a proposal's ``engine.Eligibility`` shows: its label on a DSFR badge of its colour."""
+
     BADGES = {
         engine.Eligibility.ELIGIBLE: "fr-badge--success",
         engine.Eligibility.PENDING: "fr-badge--info",
@@ -50,7 +53,7 @@ def position_matches(request, pk):
     )
     flags = engine.eligibility_flags(list(candidates))
     rows = [
-        {"proposal": p, "candidate": candidates[p.object_id], "eligibility": Eligibility(flags[p.object_id])}
+        {"proposal": p, "candidate": candidates[p.object_id], "eligibility": EligibilityBadge(flags[p.object_id])}
         for p in proposals
         if p.object_id in candidates
     ]
@@ -80,12 +83,18 @@ def position_matches_submit(request, pk):
     """One click: the prescriber submits a proposed candidate of its pool."""
     position, candidate = _proposed(request, pk)
     try:
-        services.submit_candidate(
-            candidate=candidate, position=position, actor=request.user, organisation=request.organisation
+        submitted = refusals.call(
+            services.submit_candidate,
+            request=request,
+            candidate=candidate,
+            position=position,
+            actor=request.user,
+            organisation=request.organisation,
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    except PermissionDenied as exc:
+        refusals.flash(request, exc)
+        submitted = None
+    if submitted:
         messages.success(request, f"La candidature de {candidate.full_name} est transmise au facilitateur.")
     if request.POST.get("next_page") == "candidate":
         return redirect("matching:candidate_matches", pk=candidate.pk)
@@ -97,13 +106,15 @@ def position_matches_submit(request, pk):
 def position_matches_ask(request, pk):
     """The facilitator asks the candidate's prescriber to submit them."""
     position, candidate = _proposed(request, pk)
-    try:
-        matching_services.ask_prescriber(
-            candidate=candidate, position=position, actor=request.user, organisation=request.organisation
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    asked = refusals.call(
+        matching_services.ask_prescriber,
+        request=request,
+        candidate=candidate,
+        position=position,
+        actor=request.user,
+        organisation=request.organisation,
+    )
+    if asked is not None:
         messages.success(request, f"{candidate.prescriber.name} est invité à positionner {candidate.full_name}.")
     return redirect("matching:position_matches", pk=position.pk)
 
@@ -113,7 +124,7 @@ def candidate_matches(request, pk):
     organisation = request.organisation
     candidate = get_object_or_404(Candidate.objects.visible_to(organisation), pk=pk)
     proposals = engine.rank_positions(candidate.pk, limit=PROPOSALS_SHOWN)
-    positions = Position.objects.for_display().in_bulk([p.object_id for p in proposals])
+    positions = Position.objects.visible_to(organisation).for_display().in_bulk([p.object_id for p in proposals])
     sought = {job.occupation_id: job.occupation for job in candidate.job_titles.select_related("occupation")}
     return render(
         request,

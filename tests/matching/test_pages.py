@@ -100,3 +100,26 @@ def test_fairness_page_for_the_facilitator(client_as, facilitator, mason_positio
     assert response.status_code == 200
     page = response.content.decode()
     assert "Femmes" in page and "moins de 26 ans" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("user", "shown"),
+    [("prescriber", True), ("facilitator", True), ("company_user", False), ("buyer", False), (None, False)],
+)
+def test_the_marketplace_pages_link_to_the_proposals_for_those_who_read_them(
+    request, client, client_as, mason_position, pool, user, shown
+):
+    """The matcher adds its buttons to the marketplace's pages (common/links.py): the pages do not know it."""
+    browser = client_as(request.getfixturevalue(user)) if user else client
+    position_page = browser.get(reverse("marketplace:position_detail", args=[mason_position.pk])).content.decode()
+    proposals = reverse("matching:position_matches", args=[mason_position.pk])
+    assert (f'href="{proposals}"' in position_page) is shown
+    if user in ("prescriber", "facilitator"):
+        candidate = pool["best"] if user == "prescriber" else pool["other_pool"]
+        page = browser.get(reverse("marketplace:candidate_detail", args=[candidate.pk])).content.decode()
+        assert f'href="{reverse("matching:candidate_matches", args=[candidate.pk])}"' in page
+    mason_position.state = "closed"
+    mason_position.save()
+    closed = browser.get(reverse("marketplace:position_detail", args=[mason_position.pk])).content.decode()
+    assert f'href="{proposals}"' not in closed
