@@ -28,6 +28,7 @@ class ServiceActions:
     def run_service(self, service, payload_class=None):
         """Checks the body with ``payload_class``, runs ``service`` on the object with the body's fields, the
         actor and the organisation, and answers the object as this viewset shows it."""
+        target = self.get_object()  # first: an object the caller does not see is a 404, whatever the body
         fields, names = {}, {}
         if payload_class is not None:
             payload = payload_class(data=self.request.data)
@@ -37,7 +38,7 @@ class ServiceActions:
         changed = call_service(
             service,
             api_fields=names,
-            **{self.service_object: self.get_object()},
+            **{self.service_object: target},
             actor=self.request.user,
             organisation=self.request.organisation,
             **fields,

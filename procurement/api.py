@@ -121,6 +121,8 @@ class SiaeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = SiaeProfileSerializer
     filterset_class = SiaeFilter
+    # An SIAE is known by its organisation's id, the ``id`` of the list.
+    lookup_field, lookup_url_kwarg = "organisation", "pk"
     permission_classes = [CanPerform.to("siae_directory.read")]
     queryset = SiaeProfile.objects.for_directory().order_by("organisation__name", "pk")
 

@@ -1,22 +1,38 @@
-"""Who sees what: every page and API endpoint holding an organisation's data, walked by every role.
+"""Who sees what: every page and API endpoint of the URLconf, walked by every role.
 
-Each row names a resource and the status each role must get on a GET. 404 means the resource's
-existence itself is private to that role; 403 that the role knows it exists but may not open it;
-302 that an anonymous visitor is sent to the login page. Personal fields are checked apart below."""
+Each row names a URL (its name in the URLconf, with a variant in brackets) and the status each role must get. 404
+means the resource's existence itself is private to that role; 403 that the role knows it exists but may not open
+it; 302 that an anonymous visitor is sent to the login page (or, for an action, that the page answers with a
+message). Pages and endpoints that change something are probed with a POST that changes nothing. Personal fields
+are checked apart below. ``test_every_url_of_the_urlconf_is_in_the_matrix`` walks the URLconf: a new URL cannot be
+added without its row."""
 
 import datetime
 import io
 
 import openpyxl
 import pytest
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from accounts.enums import OrganisationKind
 from marketplace.enums import ContractType, PlacementState
 from marketplace.models import Placement
+from procurement.enums import StatementState
 from procurement.models import Award
-from tests.accounts.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory, member_of
 from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
-from tests.procurement.factories import ContractFactory, HoursSourceFactory, HoursStatementFactory
+from tests.procurement.factories import (
+    ContractFactory,
+    HoursSourceFactory,
+    HoursStatementFactory,
+    SiaeProfileFactory,
+)
+from tests.shared import module_rows
+
+pytestmark = pytest.mark.xdist_group("isolation_matrix")
 
 ROLES = [
     "anonymous",
@@ -29,149 +45,342 @@ ROLES = [
     "siae",
     "facilitator",
 ]
+# URL name (variant): (url, expected status for each of ROLES in that order[, "post" or "multipart"[, body]])
 MATRIX = {
     # resource: (url, expected status for each of ROLES, in that order)
-    "dashboard": (lambda w: "/tableau-de-bord/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "contract_list": (lambda w: "/marches/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "contract_detail": (lambda w: f"/marches/{w['contract'].pk}/", (302, 200, 404, 200, 404, 404, 404, 404, 200)),
-    "contract_edit": (
+    "accounts:dashboard": (lambda w: "/tableau-de-bord/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:contract_list": (lambda w: "/marches/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:contract_detail": (
+        lambda w: f"/marches/{w['contract'].pk}/",
+        (302, 200, 404, 200, 404, 404, 404, 200, 200),
+    ),
+    "procurement:contract_edit": (
         lambda w: f"/marches/{w['contract'].pk}/modifier/",
-        (302, 403, 404, 403, 404, 404, 404, 404, 403),
+        (302, 403, 404, 403, 404, 404, 404, 403, 403),
     ),
-    "contract_chart": (
+    "procurement:contract_chart": (
         lambda w: f"/marches/{w['contract'].pk}/graphique.svg",
-        (302, 200, 404, 200, 404, 404, 404, 404, 200),
+        (302, 200, 404, 200, 404, 404, 404, 200, 200),
     ),
-    "contract_export": (
+    "procurement:contract_export": (
         lambda w: f"/marches/{w['contract'].pk}/avancement.xlsx",
-        (302, 200, 404, 200, 404, 404, 404, 404, 200),
+        (302, 200, 404, 200, 404, 404, 404, 200, 200),
     ),
-    "contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
-    "decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
-    "clause_settings": (lambda w: "/marches/valeurs-de-reference/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "siae_directory": (lambda w: "/marches/siae/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "declare_hours": (
+    "procurement:contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
+    "procurement:decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
+    "procurement:clause_settings": (
+        lambda w: "/marches/valeurs-de-reference/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "procurement:siae_directory": (lambda w: "/marches/siae/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
         (302, 403, 403, 200, 404, 403, 403, 403, 403),
     ),
-    "report_dashboard": (lambda w: "/marches/rapports/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
-    "annual_report": (lambda w: "/marches/rapports/annuel/2024.xlsx", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "job_board": (lambda w: "/offres/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "position_detail": (lambda w: f"/offres/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "draft_position_detail": (
+    "reporting:report_dashboard": (lambda w: "/marches/rapports/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
+    "reporting:annual_report": (
+        lambda w: "/marches/rapports/annuel/2024.xlsx",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "marketplace:job_board": (lambda w: "/offres/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "marketplace:position_detail": (
+        lambda w: f"/offres/{w['position'].pk}/",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "marketplace:position_detail (brouillon)": (
         lambda w: f"/offres/{w['draft_position'].pk}/",
         (404, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
-    "my_positions": (lambda w: "/offres/gestion/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "position_create": (lambda w: "/offres/nouvelle/", (302, 403, 403, 200, 200, 403, 403, 403, 403)),
-    "position_edit": (lambda w: f"/offres/{w['position'].pk}/modifier/", (302, 403, 403, 200, 404, 403, 403, 403, 403)),
-    "candidate_list": (lambda w: "/candidats/", (302, 403, 403, 403, 403, 200, 200, 403, 200)),
-    "candidate_create": (lambda w: "/candidats/nouveau/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
-    "candidate_import": (lambda w: "/candidats/importer/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
-    "candidate_detail": (lambda w: f"/candidats/{w['candidate'].pk}/", (302, 404, 404, 404, 404, 200, 404, 404, 200)),
-    "candidate_edit": (
+    "marketplace:my_positions": (lambda w: "/offres/gestion/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "marketplace:position_create": (lambda w: "/offres/nouvelle/", (302, 403, 403, 200, 200, 403, 403, 403, 403)),
+    "marketplace:position_edit": (
+        lambda w: f"/offres/{w['position'].pk}/modifier/",
+        (302, 403, 403, 200, 404, 403, 403, 403, 403),
+    ),
+    "marketplace:candidate_list": (lambda w: "/candidats/", (302, 403, 403, 403, 403, 200, 200, 403, 200)),
+    "marketplace:candidate_create": (lambda w: "/candidats/nouveau/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "marketplace:candidate_import": (lambda w: "/candidats/importer/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "marketplace:candidate_detail": (
+        lambda w: f"/candidats/{w['candidate'].pk}/",
+        (302, 404, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "marketplace:candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
-    "eligibility_check": (
+    "marketplace:eligibility_check": (
         lambda w: f"/candidats/{w['candidate'].pk}/eligibilite/",
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
-    "candidate_submit": (
+    "marketplace:candidate_submit": (
         lambda w: f"/candidats/{w['candidate'].pk}/positionner/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
-    "candidate_export_json": (
+    "marketplace:candidate_export (json)": (
         lambda w: f"/candidats/{w['candidate'].pk}/donnees.json",
         (302, 403, 403, 403, 403, 200, 404, 403, 200),
     ),
-    "candidate_export_xlsx": (
+    "marketplace:candidate_export (xlsx)": (
         lambda w: f"/candidats/{w['candidate'].pk}/donnees.xlsx",
         (302, 403, 403, 403, 403, 200, 404, 403, 200),
     ),
-    "candidate_anonymise": (
+    "marketplace:candidate_anonymise": (
         lambda w: f"/candidats/{w['candidate'].pk}/anonymiser/",
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
-    "candidate_matches": (
+    "matching:candidate_matches": (
         lambda w: f"/candidats/{w['candidate'].pk}/offres-proposees/",
         (302, 403, 403, 403, 403, 200, 404, 403, 200),
     ),
-    "submission_list": (lambda w: "/candidatures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "submission_detail": (
+    "marketplace:submission_list": (lambda w: "/candidatures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "marketplace:submission_detail": (
         lambda w: f"/candidatures/{w['submission'].pk}/",
         (302, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
-    "placement_list": (lambda w: "/mises-a-l-emploi/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "placement_detail": (
+    "marketplace:placement_list": (lambda w: "/mises-a-l-emploi/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "marketplace:placement_detail": (
         lambda w: f"/mises-a-l-emploi/{w['placement'].pk}/",
         (302, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
-    "placement_export": (lambda w: "/mises-a-l-emploi/export.xlsx", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "follow_up": (lambda w: "/suivi/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "audit_log": (lambda w: "/journal-d-audit/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "audit_log_of_candidate": (
+    "marketplace:placement_export": (
+        lambda w: "/mises-a-l-emploi/export.xlsx",
+        (302, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "marketplace:follow_up": (lambda w: "/suivi/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "audit:event_list": (lambda w: "/journal-d-audit/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "audit:event_list (candidat)": (
         lambda w: f"/journal-d-audit/?candidat={w['candidate'].pk}",
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
-    "notification_list": (lambda w: "/notifications/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "position_matches": (
+    "notifications:notification_list": (lambda w: "/notifications/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "matching:position_matches": (
         lambda w: f"/offres/{w['position'].pk}/propositions/",
         (302, 403, 403, 403, 403, 200, 200, 403, 200),
     ),
-    "matching_fairness": (lambda w: "/rapprochement/equite/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "members": (lambda w: "/organisation/membres/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_me": (lambda w: "/api/v1/me/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_contracts": (lambda w: "/api/v1/contracts/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_contract": (lambda w: f"/api/v1/contracts/{w['contract'].pk}/", (401, 200, 404, 200, 404, 404, 404, 404, 200)),
-    "api_contract_progress": (
-        lambda w: f"/api/v1/contracts/{w['contract'].pk}/progress/",
-        (401, 200, 404, 200, 404, 404, 404, 404, 200),
+    "matching:matching_fairness": (lambda w: "/rapprochement/equite/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "accounts:members": (lambda w: "/organisation/membres/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-me": (lambda w: "/api/v1/me/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "contract-list": (lambda w: "/api/v1/contracts/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "contract-detail": (
+        lambda w: f"/api/v1/contracts/{w['contract'].pk}/",
+        (401, 200, 404, 200, 404, 404, 404, 200, 200),
     ),
-    "api_siae": (lambda w: "/api/v1/siae/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_siae_orders": (lambda w: "/api/v1/siae-orders/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_hours": (lambda w: "/api/v1/hours/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_hours_detail": (
+    "contract-progress": (
+        lambda w: f"/api/v1/contracts/{w['contract'].pk}/progress/",
+        (401, 200, 404, 200, 404, 404, 404, 200, 200),
+    ),
+    "siae-list": (lambda w: "/api/v1/siae/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae-order-list": (lambda w: "/api/v1/siae-orders/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "hours-list": (lambda w: "/api/v1/hours/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "hours-detail": (
         lambda w: f"/api/v1/hours/{w['statement'].pk}/",
         (401, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
-    "api_reports_summary": (lambda w: "/api/v1/reports/summary/", (401, 200, 200, 403, 403, 403, 403, 403, 200)),
-    "api_positions": (lambda w: "/api/v1/positions/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_position": (lambda w: f"/api/v1/positions/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_draft_position": (
+    "report-summary": (lambda w: "/api/v1/reports/summary/", (401, 200, 200, 403, 403, 403, 403, 403, 200)),
+    "api-position-list": (lambda w: "/api/v1/positions/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-position-detail": (
+        lambda w: f"/api/v1/positions/{w['position'].pk}/",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "api-position-detail (brouillon)": (
         lambda w: f"/api/v1/positions/{w['draft_position'].pk}/",
         (404, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
-    "api_position_matches": (
+    "api-position-matches": (
         lambda w: f"/api/v1/positions/{w['position'].pk}/matches/",
         (401, 403, 403, 403, 403, 200, 200, 403, 200),
     ),
-    "api_candidates": (lambda w: "/api/v1/candidates/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_candidate": (
+    "api-candidate-list": (lambda w: "/api/v1/candidates/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-candidate-detail": (
         lambda w: f"/api/v1/candidates/{w['candidate'].pk}/",
         (401, 404, 404, 404, 404, 200, 404, 404, 200),
     ),
-    "api_candidate_matches": (
+    "api-candidate-matches": (
         lambda w: f"/api/v1/candidates/{w['candidate'].pk}/matches/",
         (401, 403, 403, 403, 403, 200, 404, 403, 200),
     ),
-    "api_eligibility_checks": (lambda w: "/api/v1/eligibility-checks/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_submissions": (lambda w: "/api/v1/submissions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_submission": (
+    "api-eligibility-check-list": (
+        lambda w: "/api/v1/eligibility-checks/",
+        (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "api-submission-list": (lambda w: "/api/v1/submissions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-submission-detail": (
         lambda w: f"/api/v1/submissions/{w['submission'].pk}/",
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
-    "api_submission_history": (
+    "api-submission-history": (
         lambda w: f"/api/v1/submissions/{w['submission'].pk}/history/",
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
-    "api_placements": (lambda w: "/api/v1/placements/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
-    "api_placement": (
+    "api-placement-list": (lambda w: "/api/v1/placements/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-placement-detail": (
         lambda w: f"/api/v1/placements/{w['placement'].pk}/",
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
-    "api_occupations": (lambda w: "/api/v1/occupations/?q=macon", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-occupations": (lambda w: "/api/v1/occupations/?q=macon", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Pages and actions posting a change: probed with a request that changes nothing (no target, a candidate
+    # already submitted), so that every role meets the same world. 302 with a message, or 200 with the form's
+    # errors, is what a role that may act gets for such a request.
+    "accounts:create_organisation": (lambda w: "/organisation/creer/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "accounts:switch_organisation": (
+        lambda w: "/organisation/changer/",
+        (302, 404, 404, 404, 404, 404, 404, 404, 404),
+        "post",
+    ),
+    "home": (lambda w: "/", (200, 302, 302, 302, 302, 302, 302, 302, 302)),
+    "accessibility": (lambda w: "/accessibilite/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "health": (lambda w: "/health/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "reference:job_title_search": (
+        lambda w: "/referentiels/appellations/recherche/?q=macon",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "reference:commune_search": (
+        lambda w: "/referentiels/communes/recherche/?q=paris",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "procurement:contract_transition": (
+        lambda w: f"/marches/{w['contract'].pk}/transition/",
+        (302, 302, 404, 302, 404, 404, 404, 302, 302),
+        "post",
+    ),
+    "procurement:contract_award": (
+        lambda w: f"/marches/{w['contract'].pk}/attribuer/",
+        (302, 200, 404, 403, 403, 403, 403, 403, 200),
+    ),
+    "procurement:siae_order_create": (
+        lambda w: f"/marches/{w['contract'].pk}/commandes-siae/nouvelle/",
+        (302, 403, 403, 200, 404, 403, 403, 403, 403),
+    ),
+    "procurement:siae_profile_edit": (
+        lambda w: "/marches/siae/ma-fiche/",
+        (302, 403, 403, 403, 403, 403, 403, 200, 403),
+    ),
+    "procurement:statement_transition": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/transition/",
+        (302, 302, 404, 302, 404, 404, 404, 404, 302),
+        "post",
+    ),
+    "marketplace:position_transition": (
+        lambda w: f"/offres/{w['position'].pk}/transition/",
+        (302, 403, 403, 302, 404, 403, 403, 403, 403),
+        "post",
+    ),
+    "marketplace:candidate_import_template": (
+        lambda w: "/candidats/importer/modele.csv",
+        (302, 403, 403, 403, 403, 200, 200, 403, 403),
+    ),
+    "marketplace:submission_transition": (
+        lambda w: f"/candidatures/{w['submission'].pk}/transition/",
+        (302, 404, 404, 200, 404, 200, 404, 404, 200),
+        "post",
+    ),
+    "marketplace:placement_transition": (
+        lambda w: f"/mises-a-l-emploi/{w['placement'].pk}/transition/",
+        (302, 404, 404, 302, 404, 302, 404, 404, 302),
+        "post",
+    ),
+    "marketplace:placement_outcome": (
+        lambda w: f"/mises-a-l-emploi/{w['placement'].pk}/sortie/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302),
+        "post",
+    ),
+    "matching:position_matches_submit": (
+        lambda w: f"/offres/{w['position'].pk}/propositions/positionner/",
+        (302, 403, 403, 403, 403, 302, 404, 403, 403),
+        "post",
+        lambda w: {"candidate": w["candidate"].pk},
+    ),
+    "matching:position_matches_ask": (
+        lambda w: f"/offres/{w['position'].pk}/propositions/demander/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302),
+        "post",
+        lambda w: {"candidate": w["candidate"].pk},
+    ),
+    "notifications:notifications_mark_read": (
+        lambda w: "/notifications/lues/",
+        (302, 302, 302, 302, 302, 302, 302, 302, 302),
+        "post",
+    ),
+    "api-communes": (lambda w: "/api/v1/communes/?q=paris", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-similar-occupations": (
+        lambda w: f"/api/v1/occupations/{w['occupation']}/similar/",
+        (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "contract-transition": (
+        lambda w: f"/api/v1/contracts/{w['contract'].pk}/transition/",
+        (401, 400, 404, 400, 404, 404, 404, 400, 400),
+        "post",
+    ),
+    "contract-award": (
+        lambda w: f"/api/v1/contracts/{w['contract'].pk}/award/",
+        (401, 400, 404, 400, 404, 404, 404, 400, 400),
+        "post",
+    ),
+    "siae-detail": (lambda w: f"/api/v1/siae/{w['siae'].pk}/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae-order-detail": (
+        lambda w: f"/api/v1/siae-orders/{w['order'].pk}/",
+        (401, 200, 404, 200, 404, 404, 404, 200, 200),
+    ),
+    # A statement already validated: validating it again changes nothing, whoever asks. The SIAE sees the contract
+    # through its order, not the company's statements.
+    "hours-validate": (
+        lambda w: f"/api/v1/hours/{w['validated_statement'].pk}/validate/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "hours-reject": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/reject/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "hours-transition": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/transition/",
+        (401, 400, 404, 400, 404, 404, 404, 404, 400),
+        "post",
+    ),
+    "api-position-transition": (
+        lambda w: f"/api/v1/positions/{w['position'].pk}/transition/",
+        (401, 400, 400, 400, 400, 400, 400, 400, 400),
+        "post",
+    ),
+    "api-candidate-import-": (
+        lambda w: "/api/v1/candidates/import/",
+        (401, 403, 403, 403, 403, 400, 400, 403, 403),
+        "multipart",
+    ),
+    "api-eligibility-check-detail": (
+        lambda w: f"/api/v1/eligibility-checks/{w['check'].pk}/",
+        (401, 404, 404, 404, 404, 200, 404, 404, 200),
+    ),
+    "api-submission-transition": (
+        lambda w: f"/api/v1/submissions/{w['submission'].pk}/transition/",
+        (401, 404, 404, 400, 404, 400, 404, 404, 400),
+        "post",
+    ),
+    # A placement already refused: deciding it again changes nothing, whoever asks.
+    "api-placement-validate": (
+        lambda w: f"/api/v1/placements/{w['refused_placement'].pk}/validate/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "api-placement-refuse": (
+        lambda w: f"/api/v1/placements/{w['placement'].pk}/refuse/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "api-placement-transition": (
+        lambda w: f"/api/v1/placements/{w['placement'].pk}/transition/",
+        (401, 404, 404, 400, 404, 400, 404, 404, 400),
+        "post",
+    ),
+    "api-placement-outcome": (
+        lambda w: f"/api/v1/placements/{w['placement'].pk}/outcome/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "schema": (lambda w: "/api/schema/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-docs": (lambda w: "/api/docs/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 
 ROLE_USERS = {
@@ -184,39 +393,84 @@ ROLE_USERS = {
     "siae": "siae_user",
     "facilitator": "facilitator",
 }
+# URLs of the URLconf no row walks, and why.
+NOT_IN_THE_MATRIX = {
+    "accounts:accept_invitation": "reached with its secret token only (tests/accounts/test_invitation.py)",
+    "api-token": "exchanges credentials for a token, holds no organisation's data (tests/accounts/test_api_auth.py)",
+}
+# The project's own URLs: those of its apps and of config (the admin and allauth are tested on their own).
+OWN_MODULES = ("accounts", "audit", "common", "config", "marketplace", "matching", "notifications", "procurement")
+OWN_MODULES += ("reference", "reporting", "drf_spectacular", "django.views.generic")
 
 
-@pytest.fixture
-def world(buyer_org, company_org, prescriber_org, facilitator_org):
-    """One contract of ``buyer_org`` awarded to ``company_org``, one open position on it, one candidate of
-    ``prescriber_org`` sent to the company and hired (placement pending), one hours statement."""
-    contract = ContractFactory(buyer=buyer_org, in_progress=True)
-    Award.objects.create(contract=contract, company=company_org, hours_share=contract.clause_hours)
-    source = HoursSourceFactory(contract=contract, company=company_org)
-    statement = HoursStatementFactory(source=source)
-    position = PositionFactory(company=company_org, contract=contract)
-    candidate = CandidateFactory(prescriber=prescriber_org)
-    EligibilityCheckFactory(candidate=candidate, checked_by_organisation=facilitator_org)
+@module_rows
+def world():
+    """One organisation and one member per role; a contract of the buyer awarded to the company, one open position
+    on it and a draft, one candidate of the prescriber sent to the company and hired (placement pending), one
+    statement to check and one validated, an SIAE with its profile and an order."""
+    organisations = {
+        "buyer": OrganisationFactory(buyer=True, name="Ville de Paris (test)"),
+        "other_buyer": OrganisationFactory(buyer=True, name="Autre acheteur (test)"),
+        "company": OrganisationFactory(company=True, name="Bâtiment Durable (test)"),
+        "other_company": OrganisationFactory(company=True, name="Autre entreprise (test)"),
+        "prescriber": OrganisationFactory(prescriber=True, name="Mission locale (test)"),
+        "other_prescriber": OrganisationFactory(prescriber=True, name="Autre prescripteur (test)"),
+        "siae": OrganisationFactory(siae=True, name="EI Rebond (test)"),
+        "facilitator": OrganisationFactory(kind=OrganisationKind.FACILITATOR, name="Maison de l'Emploi (test)"),
+    }
+    users = {role: member_of(organisation, is_admin=True) for role, organisation in organisations.items()}
+    tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+    contract = ContractFactory(buyer=organisations["buyer"], in_progress=True)
+    Award.objects.create(contract=contract, company=organisations["company"], hours_share=contract.clause_hours)
+    source = HoursSourceFactory(contract=contract, company=organisations["company"])
+    position = PositionFactory(company=organisations["company"], contract=contract)
+    candidate = CandidateFactory(prescriber=organisations["prescriber"])
+    check = EligibilityCheckFactory(candidate=candidate, checked_by_organisation=organisations["facilitator"])
     submission = SubmissionFactory(candidate=candidate, position=position, sent=True)
-    placement = Placement.objects.create(
-        submission=submission,
-        position=position,
-        contract_type=ContractType.CDD,
-        hired_on=timezone.localdate(),
-        start_date=timezone.localdate() + datetime.timedelta(days=7),
-        weekly_hours=35,
-        state=PlacementState.PENDING,
+
+    def placement(submission, state):
+        return Placement.objects.create(
+            submission=submission,
+            position=position,
+            contract_type=ContractType.CDD,
+            hired_on=timezone.localdate(),
+            start_date=timezone.localdate() + datetime.timedelta(days=7),
+            weekly_hours=35,
+            state=state,
+        )
+
+    other = SubmissionFactory(candidate=CandidateFactory(prescriber=organisations["prescriber"]), position=position)
+    siae = SiaeProfileFactory(organisation=organisations["siae"])
+    order = contract.siae_orders.create(
+        company=organisations["company"],
+        siae=organisations["siae"],
+        kind="subcontracting",
+        amount_excl_vat=3000,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2024, 12, 31),
+        hours=100,
+        source=HoursSourceFactory(contract=contract, company=organisations["company"]),
     )
     return {
+        "organisations": organisations,
+        "users": users,
+        "tokens": tokens,
         "contract": contract,
         "source": source,
-        "statement": statement,
+        "statement": HoursStatementFactory(source=source),
+        "validated_statement": HoursStatementFactory(
+            source=source, month=datetime.date(2024, 2, 1), state=StatementState.VALIDATED
+        ),
         "position": position,
         "candidate": candidate,
+        "check": check,
         "submission": submission,
-        "placement": placement,
-        "draft_position": PositionFactory(company=company_org, contract=contract, state="draft"),
-        "siae": OrganisationFactory(siae=True),
+        "placement": placement(submission, PlacementState.PENDING),
+        "refused_placement": placement(other, PlacementState.REFUSED),
+        "draft_position": PositionFactory(company=organisations["company"], contract=contract, state="draft"),
+        "siae": siae.organisation,
+        "order": order,
+        "occupation": position.job_title.occupation_id,
     }
 
 
@@ -235,20 +489,33 @@ ELIGIBILITY_MARKERS = [
     "15/03/1998",
 ]
 # Pages where criteria appear as labels, not as anyone's data: the forms a prescriber fills in for its
-# own pool (choices), and the reports (row headers of aggregate counts).
-CRITERIA_AS_LABELS = {"candidate_create", "candidate_import", "report_dashboard"}
+# own pool (choices), the import's model file (a fictitious example row), the reports (row headers of aggregate
+# counts) and the API's schema (field names and choices).
+CRITERIA_AS_LABELS = {
+    "marketplace:candidate_create",
+    "marketplace:candidate_import",
+    "marketplace:candidate_import_template",
+    "reporting:report_dashboard",
+    "schema",
+}
 # Files listing people name them for the facilitator only: a file travels, everyone else gets pseudonyms.
-PSEUDONYMISED_FILES = {"placement_export"}
+PSEUDONYMISED_FILES = {"marketplace:placement_export"}
 
 
-def fetch(role, url, request, client, api_client, api_as):
-    user = None if role == "anonymous" else request.getfixturevalue(ROLE_USERS[role])
-    if url.startswith("/api/"):
-        return (api_client if user is None else api_as(user)).get(url)
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url)
+class Browser:
+    """One role's page and API clients, logged in once."""
+
+    def __init__(self, role, world, client):
+        self.page, self.api = client, APIClient()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+            self.api.credentials(HTTP_AUTHORIZATION=f"Token {world['tokens'][role]}")
+
+    def fetch(self, url, method="get", data=None):
+        client = self.api if url.startswith("/api/") else self.page
+        if method == "get":
+            return client.get(url)
+        return client.post(url, data or {}, **({"format": "json"} if method == "post" and client is self.api else {}))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -264,15 +531,18 @@ def body(response):
     return raw.decode("utf-8", errors="replace")
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_every_resource_answers_each_role_as_expected(role, world, request, client, api_client, api_as):
+def test_every_resource_answers_each_role_as_expected(role, world, client):
     column = ROLES.index(role)
+    browser = Browser(role, world, client)
     candidate_name = world["candidate"].last_name
     wrong_status, leaks = {}, {}
-    for resource, (url, statuses) in MATRIX.items():
-        response = fetch(role, url(world), request, client, api_client, api_as)
-        if response.status_code != statuses[column]:
-            wrong_status[resource] = (response.status_code, statuses[column])
+    for resource, (url, statuses, *how) in MATRIX.items():
+        method, data = (how + [None])[:2] if how else ("get", None)
+        response = browser.fetch(url(world), method, data(world) if data else None)
+        if statuses is None or response.status_code != statuses[column]:
+            wrong_status[resource] = (response.status_code, statuses and statuses[column])
         if response.status_code != 200 or response.get("Content-Type", "").startswith("image/"):
             continue
         text = body(response)
@@ -289,4 +559,25 @@ def test_every_resource_answers_each_role_as_expected(role, world, request, clie
 
 
 def test_the_matrix_covers_every_role_for_every_resource():
-    assert all(len(statuses) == len(ROLES) for _, statuses in MATRIX.values())
+    assert all(statuses is not None and len(statuses) == len(ROLES) for _, statuses, *_ in MATRIX.values())
+
+
+def urls_of_the_project():
+    """Names of the URLconf's patterns whose view is the project's own (or the API's schema and docs)."""
+    found = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name and pattern.callback.__module__.startswith(OWN_MODULES):
+                found.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_url_of_the_urlconf_is_in_the_matrix():
+    walked = {resource.split(" (")[0] for resource in MATRIX}
+    assert urls_of_the_project() - walked - set(NOT_IN_THE_MATRIX) == set()
+    assert set(NOT_IN_THE_MATRIX) <= urls_of_the_project()
