@@ -69,8 +69,8 @@ def test_a_nul_character_in_a_reference_code_is_a_400(role, path, request, api_a
     assert response.json()["commune"] == ["Le caractère nul n’est pas autorisé."]
 
 
-def test_a_body_of_an_unknown_type_is_a_415_the_schema_declares(api_as, facilitator):
-    response = api_as(facilitator).post("/api/v1/placements/1/validate/", b"note", content_type="text/plain")
+def test_a_body_of_an_unknown_type_is_a_415_the_schema_declares(api_as, prescriber):
+    response = api_as(prescriber).post("/api/v1/submissions/", b"note", content_type="text/plain")
 
     assert response.status_code == 415
     assert "detail" in response.json()
