@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -95,6 +96,15 @@ def test_facilitator_edits_the_reference_values(client_as, facilitator):
     assert response.status_code == 302
     assert SectorDefaults.objects.get(sector="cleaning").labour_share == Decimal("0.7")
     assert ClauseSettings.current().fte_divisor == 1741
+
+
+def test_the_reference_values_page_sends_back_which_sector_each_row_is(client_as, facilitator):
+    """Each row's hidden key, without which a browser's post names no sector: the page rendered a field the formset
+    does not have (``form.id``; the key is ``sector``) until unknown template variables failed the tests."""
+    page = client_as(facilitator).get(reverse("procurement:clause_settings")).content.decode()
+    keys = dict(re.findall(r'<input type="hidden" name="(sectors-\d+-sector)" value="([^"]*)"', page))
+    rows = SectorDefaults.objects.order_by("sector")
+    assert keys == {f"sectors-{index}-sector": row.sector for index, row in enumerate(rows)} and keys
 
 
 def test_reference_values_refuse_a_share_above_one(client_as, facilitator):
