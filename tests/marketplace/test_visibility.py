@@ -48,34 +48,34 @@ def test_pools_are_private(api_as, client_as, prescriber, other_prescriber, faci
 
 
 def test_candidate_list_is_bounded_and_paginated(
-    client_as, api_as, prescriber, prescriber_org, django_assert_max_num_queries
+    client_as, api_as, prescriber, prescriber_org, django_assert_num_queries
 ):
     for _ in range(25):
         CandidateFactory(prescriber=prescriber_org)
     client = client_as(prescriber)
-    # session, user, memberships, unread notifications, count, page of candidates with communes
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, count, unread notifications, page of candidates with communes and prescribers
+    with django_assert_num_queries(6):
         response = client.get("/candidats/")
     assert response.context["page_obj"].paginator.num_pages == 2
     api = api_as(prescriber)
-    # token, memberships, count, page, job titles, skills
-    with django_assert_max_num_queries(7):
+    # token with user, memberships, count, page, job titles, skills
+    with django_assert_num_queries(6):
         data = api.get("/api/v1/candidates/").json()
     assert data["count"] == 25
 
 
 def test_submission_lists_are_bounded(
-    client_as, api_as, facilitator, position, prescriber_org, django_assert_max_num_queries
+    client_as, api_as, facilitator, position, prescriber_org, django_assert_num_queries
 ):
     for _ in range(12):
         SubmissionFactory(candidate=CandidateFactory(prescriber=prescriber_org), position=position)
     client, api = client_as(facilitator), api_as(facilitator)
-    # session, user, memberships, unread notifications, count, page with candidates, prescribers and positions
-    with django_assert_max_num_queries(8):
+    # session, user, memberships, count, unread notifications, page with candidates, prescribers and positions
+    with django_assert_num_queries(6):
         response = client.get("/candidatures/")
     assert len(response.context["page_obj"]) == 12
-    # token, memberships, count, page with candidates and positions, job titles, skills
-    with django_assert_max_num_queries(7):
+    # token with user, memberships, count, page with candidates and positions, job titles, skills
+    with django_assert_num_queries(6):
         assert api.get("/api/v1/submissions/").json()["count"] == 12
 
 

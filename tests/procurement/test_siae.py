@@ -33,13 +33,11 @@ def directory(paris_20):
     return cleaning, temp
 
 
-def test_anyone_logged_in_filters_the_directory(
-    client_as, prescriber, directory, paris_20, django_assert_max_num_queries
-):
+def test_anyone_logged_in_filters_the_directory(client_as, prescriber, directory, paris_20, django_assert_num_queries):
     client = client_as(prescriber)
     # session, user, memberships, filter validation (sector, commune), count, page, sectors, communes,
     # and the filter form's choices (sectors, communes)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(12):
         page = client.get(reverse("procurement:siae_directory"), {"secteur": "cleaning", "commune": "75120"})
     content = page.content.decode()
     assert "Propreté Solidaire" in content and "Intérim Insertion" not in content
