@@ -1,10 +1,11 @@
-from rest_framework.authentication import TokenAuthentication as BaseTokenAuthentication
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
 from accounts.current import set_current_organisation
 
 
-class TokenAuthentication(BaseTokenAuthentication):
-    """Token auth that also resolves the caller's current organisation, as the middleware does for sessions."""
+class TokenAuthentication(KnoxTokenAuthentication):
+    """Knox's hashed, expiring tokens (``Authorization: Token …``), also resolving the caller's current
+    organisation, as the middleware does for sessions."""
 
     def authenticate(self, request):
         result = super().authenticate(request)

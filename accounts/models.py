@@ -6,6 +6,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
@@ -37,6 +38,10 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
+    # Mixed into the hash every session carries (``_get_session_auth_hash``): changing it ends every session
+    # of the person at once, as a password change does, without touching the password ("log out everywhere").
+    # Empty for everyone until then, which keeps Django's own hash.
+    session_stamp = models.CharField(max_length=32, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -49,6 +54,44 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def save(self, *args, **kwargs):
+        """A new password, however it is set (change, reset, admin, command), ends every API token issued under
+        the old one: whoever knew the old password, or held a token from it, is out. Sessions end by
+        themselves, their hash being made from the password."""
+        replaced = getattr(self, "_password_replaced", False)
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            self.api_tokens().delete()
+
+    def api_tokens(self):
+        from knox.models import AuthToken  # knox's models import the user model's app: imported late
+
+        return AuthToken.objects.filter(user=self)
+
+    def end_every_session(self):
+        """Ends every session of the person (their hash no longer matches) and every API token."""
+        self.session_stamp = secrets.token_hex(16)
+        self.save(update_fields=["session_stamp"])
+        self.api_tokens().delete()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash (django.contrib.auth.base_user), with the stamp after the password.
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            self.password + self.session_stamp,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 def validate_siret(value):

@@ -1,3 +1,4 @@
+from allauth.account.utils import has_verified_email
 from allauth.mfa.base.forms import BaseAuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -31,6 +32,13 @@ class TokenRequestSerializer(serializers.Serializer):
                     detail="Trop de tentatives de connexion : ce compte est bloqué depuis votre adresse.",
                 )
             raise serializers.ValidationError("Adresse e-mail ou mot de passe incorrect.", code="authorization")
+        if not has_verified_email(user, user.email):
+            # Whoever signed up with someone else's address without receiving its mail gets nothing that
+            # would outlive the owner taking the account back (the site's login refuses them the same way).
+            raise serializers.ValidationError(
+                "Confirmez d'abord votre adresse e-mail avec le lien que Passerelle vous a envoyé.",
+                code="authorization",
+            )
         self.check_second_factor(user, attrs.get("code"))
         attrs["user"] = user
         return attrs
@@ -55,7 +63,10 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="À envoyer dans l'en-tête « Authorization: Token … ». Montré une seule fois."
+    )
+    expiry = serializers.DateTimeField(help_text="Fin de validité du jeton.")
 
 
 class MembershipSerializer(serializers.ModelSerializer):

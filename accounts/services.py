@@ -1,4 +1,5 @@
-"""Workflows on accounts and organisations: creating one, inviting into it, joining it."""
+"""Workflows on accounts and organisations: API tokens and sessions, creating an organisation, inviting into it,
+joining it."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -6,9 +7,29 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.enums import OrganisationKind
 from accounts.models import Invitation, Membership
+
+
+def issue_api_token(*, user):
+    """A new token (knox: only its hash is stored), valid ``REST_KNOX["TOKEN_TTL"]``. Returns the stored row
+    and the token itself, which is shown once and never again."""
+    return AuthToken.objects.create(user=user)
+
+
+def revoke_api_token(*, user, token_key):
+    """Ends one of the person's own tokens, named by its first characters (all a page ever shows)."""
+    deleted, _ = user.api_tokens().filter(token_key=token_key).delete()
+    if not deleted:
+        raise ValidationError("Ce jeton n'existe plus : il a déjà expiré ou été révoqué.")
+
+
+@transaction.atomic
+def end_every_session(*, user):
+    """ "Log out everywhere": every session of the person (this one included) and every API token end."""
+    user.end_every_session()
 
 
 @transaction.atomic

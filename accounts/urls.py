@@ -10,4 +10,7 @@ urlpatterns = [
     path("organisation/changer/", views.switch_organisation, name="switch_organisation"),
     path("organisation/membres/", views.members, name="members"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("compte/acces/", views.api_access, name="api_access"),
+    path("compte/acces/jetons/<str:token_key>/revoquer/", views.revoke_api_token, name="revoke_api_token"),
+    path("compte/acces/deconnexion-partout/", views.end_every_session, name="end_every_session"),
 ]

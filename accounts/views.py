@@ -1,6 +1,7 @@
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -117,3 +118,34 @@ def accept_invitation(request, token):
             messages.success(request, f"Vous avez rejoint « {membership.organisation.name} ».")
             return redirect("accounts:dashboard")
     return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "problem": problem})
+
+
+def api_access(request):
+    """The person's own API tokens (first characters, creation, end of validity) and the way out of every
+    session. Tokens are asked for through the API (``POST /api/v1/auth/token/``), never shown again."""
+    tokens = request.user.api_tokens().order_by("-created")
+    return render(request, "accounts/api_access.html", {"tokens": tokens})
+
+
+def revoke_api_token(request, token_key):
+    """Asks first (a script using the token stops working), then ends it."""
+    token = get_object_or_404(request.user.api_tokens(), token_key=token_key)
+    if request.method == "POST":
+        try:
+            services.revoke_api_token(user=request.user, token_key=token.token_key)
+        except ValidationError as exc:  # revoked meanwhile, from another tab
+            messages.info(request, exc.messages[0])
+        else:
+            messages.success(request, f"Le jeton {token.token_key[:8]}… est révoqué.")
+        return redirect("accounts:api_access")
+    return render(request, "accounts/revoke_api_token.html", {"token": token})
+
+
+def end_every_session(request):
+    """ "Se déconnecter partout": asks first, then ends every session (this one too) and every API token."""
+    if request.method == "POST":
+        services.end_every_session(user=request.user)
+        logout(request)  # before the message: logging out empties the session that carries it
+        messages.success(request, "Toutes vos sessions et tous vos jetons d'API sont fermés : reconnectez-vous.")
+        return redirect("account_login")
+    return render(request, "accounts/end_every_session.html")

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "dsfr",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "widget_tweaks",
     # Passerelle
     "common",
@@ -234,6 +234,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+# API tokens (django-rest-knox): stored hashed (SHA-512, only their first 15 characters in clear, to find and
+# show them), several per person, each ending after API_TOKEN_TTL_HOURS, on every password change and when the
+# person logs out everywhere (accounts.models.User).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 24 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Passerelle",

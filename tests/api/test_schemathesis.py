@@ -8,7 +8,7 @@ from django.db import close_old_connections, connection
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -74,8 +74,8 @@ def _keep_the_test_connection():
 def headers(request, db):
     if request.param == "anonymous":
         return {}
-    token, _ = Token.objects.get_or_create(user=request.getfixturevalue(request.param))
-    return {"Authorization": f"Token {token.key}"}
+    _, token = AuthToken.objects.create(user=request.getfixturevalue(request.param))
+    return {"Authorization": f"Token {token}"}
 
 
 @schema.parametrize()
