@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self):
-        # lockout connects its signal receivers; schema registers the token scheme of the OpenAPI schema.
-        from accounts import lockout, schema  # noqa: F401
+        # lockout and second_factor connect their signal receivers; schema registers the token scheme of the
+        # OpenAPI schema.
+        from accounts import lockout, schema, second_factor  # noqa: F401
