@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -195,6 +196,15 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and
 # allauth count attempts by and the audit log records (config/client_ip.py); 0 reads the connection's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# ...and the addresses those proxies connect from: X-Forwarded-For is read only on requests coming from one of
+# them (or ``unix``: through a Unix socket); a request reaching gunicorn directly is counted by its own address.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "unix":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address, a network or 'unix'") from exc
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, open to everyone,
 # recommended to the facilitator's staff and required of them when FACILITATOR_MFA_REQUIRED is on
