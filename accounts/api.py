@@ -18,6 +18,8 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Five wrong passwords lock the account from that address (django-axes): DRF's Throttled, with Retry-After.
+    error_responses = {"429": "Trop de tentatives de connexion : ce compte est bloqué depuis votre adresse."}
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request):

@@ -87,7 +87,7 @@ def _ref(name):
 class ErrorResponsesSchema(AutoSchema):
     """Declares, on every operation, the errors it can really answer, so that clients (and schemathesis) know
     them: 400 when it changes something or reads query parameters, 401/403 when it checks who calls, 404 when
-    it loads an object or pages a list, 415 when it reads a body."""
+    it loads an object or pages a list, 415 when it reads a body, and those a view names in ``error_responses``."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -109,6 +109,9 @@ class ErrorResponsesSchema(AutoSchema):
             errors["404"] = ("Objet introuvable pour votre organisation, ou page inexistante.", _ref("Error"))
         if "requestBody" in operation:
             errors["415"] = ("Type de contenu non pris en charge (voir les types du corps de requête).", _ref("Error"))
+        # Errors only some views answer, which they name: {"429": "description"}.
+        for code, description in getattr(self.view, "error_responses", {}).items():
+            errors[code] = (description, _ref("Error"))
         for code, (description, schema) in errors.items():
             operation["responses"].setdefault(
                 code, {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -2,6 +2,9 @@
 (``accounts.perms.can_see_eligibility``): fields it may not see are absent, not blanked."""
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 from accounts import perms
@@ -60,6 +63,23 @@ class PositionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class ConsentDateField(serializers.DateTimeField):
+    """Required on the way in (no consent, no record), but empty on the way out once the person is anonymised:
+    erasure ends the consent, which also keeps them out of the matcher."""
+
+
+class ConsentDateFieldSchema(OpenApiSerializerFieldExtension):
+    """Says so in the schema: a date in requests, a date or null in responses."""
+
+    target_class = ConsentDateField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_basic_type(OpenApiTypes.DATETIME)
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     """The full record, for the candidate's prescriber and the facilitator."""
 
@@ -67,8 +87,9 @@ class CandidateSerializer(serializers.ModelSerializer):
     level1_criteria = serializers.ListField(child=serializers.ChoiceField(Level1Criterion.choices), required=False)
     wanted_contract_types = serializers.ListField(child=serializers.ChoiceField(ContractType.choices), required=False)
     level2_criteria = serializers.ListField(child=serializers.ChoiceField(Level2Criterion.choices), required=False)
-    consent_at = serializers.DateTimeField(
-        help_text="Date du consentement de la personne : sans consentement, pas de traitement."
+    consent_at = ConsentDateField(
+        help_text="Date du consentement de la personne : sans consentement, pas de traitement. "
+        "Vide (null) une fois la personne anonymisée."
     )
 
     class Meta:
