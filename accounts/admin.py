@@ -104,8 +104,10 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "prescriber_kind", "siae_kind", "siret", "commune", "created_at"]
-    list_filter = ["kind", "prescriber_kind", "siae_kind"]
+    list_display = ["name", "kind", "prescriber_kind", "siae_kind", "siret", "commune", "status", "created_at"]
+    list_filter = ["status", "kind", "prescriber_kind", "siae_kind"]
+    # Decided on the site's page (accounts.views.decisions), which tells the organisation's admins.
+    readonly_fields = ["status", "decided_at", "decided_by"]
     search_fields = ["name", "siret"]
     list_select_related = ["commune"]
     # A raw id: the reference app's admin is not needed to pick one of ~1,300 communes.

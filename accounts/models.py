@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
-from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+from accounts.enums import OrganisationKind, OrganisationStatus, PrescriberKind, SiaeKind
 
 
 class UserManager(DjangoUserManager):
@@ -105,11 +105,20 @@ def validate_siret(value):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    """``of_kind`` and ``siae`` give organisations that act (approved): those awards, DECP imports, SIAE orders
+    and notifications are matched to. One registered under someone else's SIRET waits, unseen, for the facilitator."""
+
+    def approved(self):
+        return self.filter(status=OrganisationStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(status=OrganisationStatus.PENDING)
+
     def of_kind(self, kind):
-        return self.filter(kind=kind)
+        return self.approved().filter(kind=kind)
 
     def siae(self):
-        return self.filter(kind=OrganisationKind.SIAE)
+        return self.of_kind(OrganisationKind.SIAE)
 
 
 class Organisation(models.Model):
@@ -134,6 +143,20 @@ class Organisation(models.Model):
     email = models.EmailField("e-mail de contact", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now)
+    # Approved unless registered by a person on the site (``services.create_organisation``): the staff, the demo
+    # and the tests create organisations that act at once.
+    status = models.CharField(
+        "statut", max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.APPROVED, db_index=True
+    )
+    decided_at = models.DateTimeField("décision le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision par",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -157,6 +180,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_approved(self):
+        return self.status == OrganisationStatus.APPROVED
 
     @property
     def subkind_label(self):
@@ -191,6 +218,53 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OrganisationStatus.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an organisation already on Passerelle (the same SIRET) instead of registering a twin;
+    the facilitator decides."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name="personne"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests", verbose_name="organisation"
+    )
+    created_at = models.DateTimeField("demandée le", default=timezone.now)
+    status = models.CharField(
+        "statut", max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING
+    )
+    decided_at = models.DateTimeField("décision le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision par",
+    )
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'adhésion"
+        verbose_name_plural = "demandes d'adhésion"
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status=OrganisationStatus.PENDING),
+                name="one_pending_join_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
 
 
 def make_invitation_token():

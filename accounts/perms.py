@@ -49,6 +49,8 @@ RULES = {
     "matching.read": {Kind.PRESCRIBER, Kind.FACILITATOR},
     "matching.ask_prescriber": {Kind.FACILITATOR},
     "matching.fairness": {Kind.FACILITATOR},
+    # Organisations registered on the site, and requests to join one, wait for the facilitator's decision.
+    "organisations.decide": {Kind.FACILITATOR},
     # The SIAE directory is open to every logged-in organisation.
     "siae_directory.read": set(Kind),
 }

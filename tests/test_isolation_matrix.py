@@ -122,6 +122,11 @@ MATRIX = {
     ),
     "matching_fairness": (lambda w: "/rapprochement/equite/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
     "members": (lambda w: "/organisation/membres/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "organisation_decisions": (
+        lambda w: "/organisations/a-valider/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "api_access": (lambda w: "/compte/acces/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_me": (lambda w: "/api/v1/me/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_contracts": (lambda w: "/api/v1/contracts/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_contract": (lambda w: f"/api/v1/contracts/{w['contract'].pk}/", (401, 200, 404, 200, 404, 404, 404, 404, 200)),
