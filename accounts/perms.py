@@ -76,6 +76,14 @@ def can_see_eligibility(organisation, prescriber_id):
     )
 
 
+def can_read_prescriber_notes(organisation, prescriber_id):
+    """What the prescriber writes about a person it submits (its message, the notes of the submission's history
+    before it reached the company) may speak of their situation (disability, RSA): read by the facilitator and
+    that prescriber only, never by the company, on the page as in the API (``Submission.note_for``,
+    ``Submission.history_for``)."""
+    return can_see_eligibility(organisation, prescriber_id)
+
+
 def can_export_personal_data(organisation, candidate):
     """A person's whole record, as they may ask for it, goes to the facilitator or to the prescriber
     that follows them: the ones who hand it over to the person."""

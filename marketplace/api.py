@@ -9,7 +9,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
-from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
 from config.api_errors import ServiceActions, as_api_error, call_service
 from marketplace import imports, services
@@ -205,11 +204,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=SubmissionTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
-        submission = self.get_object()
-        steps = submission.transitions.select_related("actor", "actor_organisation")
-        if not perms.can_see_eligibility(request.organisation, submission.candidate.prescriber_id):
-            # A company's view starts when the submission reached it.
-            steps = steps.filter(at__gte=submission.reached_company_at)
+        steps = self.get_object().history_for(request.organisation)
         return Response(SubmissionTransitionSerializer(steps, many=True).data)
 
 

@@ -330,6 +330,19 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.candidate} → {self.position}"
 
+    def note_for(self, organisation):
+        """The prescriber's message, or None for an organisation that may not read it (``perms``)."""
+        return self.note if perms.can_read_prescriber_notes(organisation, self.candidate.prescriber_id) else None
+
+    def history_for(self, organisation):
+        """The steps ``organisation`` may read: all of them for the facilitator and the prescriber; for the
+        company, those from the moment the submission reached it (earlier notes are the prescriber's and the
+        facilitator's, about the person)."""
+        steps = self.transitions.select_related("actor", "actor_organisation")
+        if not perms.can_read_prescriber_notes(organisation, self.candidate.prescriber_id):
+            steps = steps.filter(at__gte=self.reached_company_at)
+        return steps
+
 
 class SubmissionTransition(models.Model):
     """One line of a submission's history: who moved it from which state to which, when and why."""

@@ -206,9 +206,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission):
         data = super().to_representation(submission)
-        if not perms.can_see_eligibility(self.context["request"].organisation, submission.candidate.prescriber_id):
-            # The prescriber's message to the facilitator may speak of the person's situation.
-            del data["note"]
+        if submission.note_for(self.context["request"].organisation) is None:
+            del data["note"]  # absent, not blanked: see Submission.note_for
         return data
 
 

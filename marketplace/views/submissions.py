@@ -35,7 +35,9 @@ def _render_detail(request, submission, form=None):
         "submission": submission,
         "candidate": submission.candidate,
         "form": form if form.fields["to"].choices else None,
-        "history": submission.transitions.select_related("actor", "actor_organisation"),
+        # What the company may not read of the prescriber's words is decided once, for page and API alike.
+        "note": submission.note_for(organisation),
+        "history": submission.history_for(organisation),
         "show_eligibility": perms.can_see_eligibility(organisation, submission.candidate.prescriber_id),
         "job_titles": submission.candidate.job_titles.all(),
         "skills": submission.candidate.skills.all(),
