@@ -61,6 +61,16 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def server_error(request):
+    """``handler500``: a failure under /api/ answers in JSON, the shape of the API's other errors, so that a client
+    reading JSON reads it too; pages keep the site's 500 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Erreur du serveur : l'équipe Passerelle est prévenue. Réessayez plus tard."}, status=500
+        )
+    return defaults.server_error(request)
+
+
 # The two shapes of DRF's error bodies, messages in French.
 ERROR_SCHEMAS = {
     "Error": {

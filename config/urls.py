@@ -16,6 +16,7 @@ admin.site.site_header = "Passerelle – administration"
 # form of its own.
 admin.site.login = secure_admin_login(admin.site.login)
 handler404 = "config.api_errors.not_found"
+handler500 = "config.api_errors.server_error"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),

@@ -14,7 +14,11 @@ def notify(*, organisations, text, link=""):
     organisations = list(organisations)
     if not organisations:
         return
-    Notification.objects.bulk_create(Notification(recipient=org, text=text, link=link) for org in organisations)
+    # A refusal reason copied in may be longer than the in-app message holds (PostgreSQL refused it, a 500):
+    # the notification shows its start, the email below the whole text.
+    limit = Notification._meta.get_field("text").max_length
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    Notification.objects.bulk_create(Notification(recipient=org, text=shown, link=link) for org in organisations)
     emails = sorted(
         set(
             Membership.objects.filter(organisation__in=organisations, user__is_active=True).values_list(

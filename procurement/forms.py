@@ -160,7 +160,11 @@ class DeclareHoursForm(DsfrBaseForm):
 
 
 class RejectForm(DsfrBaseForm):
-    reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Indiquez le motif du refus."},
+    )
 
 
 class SiaeFilter(django_filters.FilterSet):

@@ -367,18 +367,26 @@ def statement_validate(request, pk):
 @organisation_required("hours.validate")
 def statement_reject(request, pk):
     statement = _statement(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():  # a NUL character, say: the form's French message, nothing written
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("procurement:statement_list")
     try:
         services.reject_statement(
             statement=statement,
             actor=request.user,
             organisation=request.organisation,
-            reason=request.POST.get("reason"),
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
     return redirect("procurement:statement_list")
+
+
+# Years a report may cover: public contracts with social clauses in Paris date from the 2000s.
+REPORT_YEARS = (2000, 2100)
 
 
 @organisation_required("reports.own")
@@ -408,6 +416,8 @@ def report_dashboard(request):
 
 @organisation_required("reports.all")
 def annual_report(request, year):
+    if not REPORT_YEARS[0] <= year <= REPORT_YEARS[1]:  # /annuel/0.xlsx or 99999.xlsx: no such report
+        raise Http404("Aucun rapport pour cette année.")
     period = reports.Period.year(year)
     summary = reports.summary(request.organisation, period)
     headline = exports.Table(

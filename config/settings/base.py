@@ -120,6 +120,9 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A connection kept between requests (CONN_MAX_AGE) is checked before reuse: one the database dropped
+        # (a restart, a failover) is replaced instead of failing one request per gunicorn worker.
+        conn_health_checks=True,
     )
 }
 
