@@ -146,3 +146,9 @@ class ErasureReason(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", "Retrait du consentement"
     FOLLOW_UP_ENDED = "follow_up_ended", "Fin de l'accompagnement"
     RETENTION = "retention", "Durée de conservation écoulée"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "En cours"
+    DONE = "done", "Terminé"
+    REFUSED = "refused", "Refusé"

@@ -9,6 +9,7 @@ by « | ». Text that a spreadsheet would run as a formula (=, +, -, @) is refus
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -19,24 +20,27 @@ from xml.etree import ElementTree
 
 import openpyxl
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accounts import perms
 from config.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
+    ImportState,
     Level1Criterion,
     Level2Criterion,
     QualificationLevel,
     Sex,
     Situation,
 )
-from marketplace.models import Candidate
+from marketplace.models import Candidate, CandidateImport
 from procurement.exports import FORMULA_PREFIXES
 from reference.models import Commune, JobTitle
 
@@ -415,3 +419,56 @@ def import_candidates(*, uploaded, organisation, actor):
         actor=actor,
         organisation=organisation,
     )
+
+
+# --- Large imports, in the task queue -------------------------------------------------------------
+
+
+def runs_in_background(uploaded):
+    """A file over ``IMPORT_BACKGROUND_BYTES`` is imported by the task queue, not while the request waits."""
+    return uploaded.size > settings.IMPORT_BACKGROUND_BYTES
+
+
+def queue_import(*, uploaded, organisation, actor):
+    """Keeps the file (its size checked first) and queues its import; the page and the API show the result
+    once a ``db_worker`` has run it. Returns the ``CandidateImport``."""
+    from audit import context
+    from marketplace.tasks import run_candidate_import
+
+    if not perms.can(organisation, "candidate.manage"):
+        raise PermissionDenied("Seul un prescripteur importe des candidats dans son vivier.")
+    try:
+        check_size(uploaded.size, limit=settings.IMPORT_MAX_BYTES)
+    except ValidationError as exc:
+        raise CandidateImportError(exc.messages) from exc
+    uploaded.seek(0)
+    origin = context.current()
+    job = CandidateImport.objects.create(
+        organisation=organisation,
+        actor=actor,
+        file_name=uploaded.name[:200],
+        content=uploaded.read(),
+        origin={"channel": origin.channel, "ip_address": origin.ip_address, "user_agent": origin.user_agent},
+    )
+    run_candidate_import.enqueue(job_id=job.pk)
+    return job
+
+
+def run_import(job_id):
+    """The worker's side: imports the file as the page would have, records the result, erases the file."""
+    from audit import context
+
+    job = CandidateImport.objects.select_related("organisation", "actor").get(pk=job_id)
+    if job.state != ImportState.QUEUED:
+        return job
+    uploaded = SimpleUploadedFile(job.file_name, bytes(job.content))
+    with context.using(context.Origin(**job.origin)) if job.origin else contextlib.nullcontext():
+        try:
+            created = import_candidates(uploaded=uploaded, organisation=job.organisation, actor=job.actor)
+        except (ValidationError, PermissionDenied) as exc:
+            job.state, job.errors = ImportState.REFUSED, getattr(exc, "messages", [str(exc)])
+        else:
+            job.state, job.created_count = ImportState.DONE, len(created)
+    job.content, job.finished_at = b"", timezone.now()
+    job.save(update_fields=["state", "errors", "created_count", "content", "finished_at"])
+    return job

@@ -18,7 +18,15 @@ from marketplace.enums import (
     RefusalReason,
     SubmissionState,
 )
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission, SubmissionTransition
+from marketplace.models import (
+    Candidate,
+    CandidateImport,
+    EligibilityCheck,
+    Placement,
+    Position,
+    Submission,
+    SubmissionTransition,
+)
 from reference.serializers import ReferenceRelatedField
 
 # What a company learns about a candidate sent to it: never eligibility, situation, age or sex.
@@ -269,3 +277,20 @@ class DecisionSerializer(serializers.Serializer):
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)
+
+
+class CandidateImportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-candidate-import-detail")
+    created = serializers.IntegerField(
+        source="created_count", allow_null=True, read_only=True, help_text="Candidats créés, une fois « done »."
+    )
+    errors = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Une fois « refused » : chaque ligne fautive, avec son numéro et ses motifs ; rien n'est importé.",
+    )
+
+    class Meta:
+        model = CandidateImport
+        fields = ["id", "url", "file_name", "state", "created", "errors", "created_at", "finished_at"]
+        read_only_fields = fields

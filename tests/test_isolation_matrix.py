@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from marketplace.enums import ContractType, PlacementState, SubmissionState
-from marketplace.models import Placement, SubmissionTransition
+from marketplace.models import CandidateImport, Placement, SubmissionTransition
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory
 from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
@@ -69,6 +69,10 @@ MATRIX = {
     "candidate_list": (lambda w: "/candidats/", (302, 403, 403, 403, 403, 200, 200, 403, 200)),
     "candidate_create": (lambda w: "/candidats/nouveau/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
     "candidate_import": (lambda w: "/candidats/importer/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "candidate_import_job": (
+        lambda w: f"/candidats/importer/{w['candidate_import'].pk}/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
     "candidate_detail": (lambda w: f"/candidats/{w['candidate'].pk}/", (302, 404, 404, 404, 404, 200, 404, 404, 200)),
     "candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
@@ -161,6 +165,10 @@ MATRIX = {
         lambda w: f"/api/v1/candidates/{w['candidate'].pk}/matches/",
         (401, 403, 403, 403, 403, 200, 404, 403, 200),
     ),
+    "api_candidate_import": (
+        lambda w: f"/api/v1/candidate-imports/{w['candidate_import'].pk}/",
+        (401, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
     "api_eligibility_checks": (lambda w: "/api/v1/eligibility-checks/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_submissions": (lambda w: "/api/v1/submissions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_submission": (
@@ -230,6 +238,9 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         "placement": placement,
         "draft_position": PositionFactory(company=company_org, contract=contract, state="draft"),
         "siae": OrganisationFactory(siae=True),
+        "candidate_import": CandidateImport.objects.create(
+            organisation=prescriber_org, actor=submission.submitted_by, file_name="vivier.csv"
+        ),
     }
 
 

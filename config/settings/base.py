@@ -362,3 +362,6 @@ HEALTH_QUEUE_HEARTBEAT_SECONDS = env_int("HEALTH_QUEUE_HEARTBEAT_SECONDS", 60)
 # rows (candidates or DECP records) in one import.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+# Candidate files larger than this are imported by the task queue (``db_worker``), the page and the API showing the
+# result when it is ready, instead of holding a web worker while thousands of rows are checked.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 256 * 1024)

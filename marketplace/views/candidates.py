@@ -11,7 +11,7 @@ from accounts import perms
 from accounts.perms import organisation_required
 from marketplace import imports, services
 from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
-from marketplace.models import Candidate, EligibilityCheck, Submission
+from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
 from procurement.exports import Table, to_csv
 
@@ -146,9 +146,13 @@ def candidate_import(request):
     form = CandidateImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
         try:
+            if imports.runs_in_background(uploaded):
+                job = imports.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
+                return redirect("marketplace:candidate_import_job", pk=job.pk)
             created = imports.import_candidates(
-                uploaded=form.cleaned_data["file"], organisation=request.organisation, actor=request.user
+                uploaded=uploaded, organisation=request.organisation, actor=request.user
             )
         except imports.CandidateImportError as exc:
             errors = exc.messages
@@ -158,6 +162,14 @@ def candidate_import(request):
     return render(
         request, "marketplace/candidate_import.html", {"form": form, "errors": errors, "columns": imports.COLUMNS}
     )
+
+
+@organisation_required("candidate.manage")
+def candidate_import_job(request, pk):
+    """Where a large import stands: the page asks again every few seconds (htmx) until the worker is done."""
+    job = get_object_or_404(CandidateImport.objects.visible_to(request.organisation), pk=pk)
+    template = "marketplace/includes/import_job.html" if request.htmx else "marketplace/candidate_import_job.html"
+    return render(request, template, {"job": job})
 
 
 @organisation_required("candidate.manage")
