@@ -9,22 +9,25 @@ from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
-from config.health import health
+from common.health import health
 
 admin.site.site_header = "Passerelle – administration"
 # The admin is entered through the site's login, with its second step and its lockout, never through a password
 # form of its own.
 admin.site.login = secure_admin_login(admin.site.login)
-handler404 = "config.api_errors.not_found"
-handler500 = "config.api_errors.server_error"
+handler404 = "common.api_errors.not_found"
+handler500 = "common.api_errors.server_error"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("referentiels/", include("reference.urls")),
+    path("marches/rapports/", include("reporting.urls")),
     path("marches/", include("procurement.urls")),
     path("", include("marketplace.urls")),
+    path("", include("matching.urls")),
+    path("", include("notifications.urls")),
     path("journal-d-audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -10,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import ServiceActions, as_api_error, call_service
+from common.api_errors import ServiceActions, as_api_error, call_service
 from marketplace import imports, services
 from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (

@@ -28,7 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts import perms
-from config.uploads import ZIP_SIGNATURE, check_size
+from common.exports import FORMULA_PREFIXES
+from common.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
 from marketplace.enums import (
     ContractType,
@@ -41,7 +42,6 @@ from marketplace.enums import (
     Situation,
 )
 from marketplace.models import Candidate, CandidateImport
-from procurement.exports import FORMULA_PREFIXES
 from reference.models import Commune, JobTitle
 
 REQUIRED = [

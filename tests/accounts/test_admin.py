@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from knox.models import AuthToken
 
-from accounts import demo
 from accounts.models import Invitation, Membership, User
+from demo import accounts as demo
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
-from marketplace.enums import ErasureReason
+from audit.enums import ErasureReason
 from marketplace.personal_data import anonymise_candidate
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.marketplace.factories import CandidateFactory
