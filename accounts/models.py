@@ -35,6 +35,13 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    """A person's knox tokens (``User.api_tokens``)."""
+
+    def valid(self):
+        return self.filter(models.Q(expiry=None) | models.Q(expiry__gt=timezone.now()))
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
@@ -76,7 +83,7 @@ class User(AbstractUser):
     def api_tokens(self):
         from knox.models import AuthToken  # knox's models import the user model's app: imported late
 
-        return AuthToken.objects.filter(user=self)
+        return ApiTokenQuerySet(AuthToken).filter(user=self)
 
     def end_every_session(self):
         """Ends every session of the person (their hash no longer matches) and every API token."""

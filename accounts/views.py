@@ -206,7 +206,7 @@ def accept_invitation(request, token):
 def api_access(request):
     """The person's own API tokens (first characters, creation, end of validity) and the way out of every
     session. Tokens are asked for through the API (``POST /api/v1/auth/token/``), never shown again."""
-    tokens = request.user.api_tokens().order_by("-created")
+    tokens = request.user.api_tokens().valid().order_by("-created")
     return render(request, "accounts/api_access.html", {"tokens": tokens})
 
 

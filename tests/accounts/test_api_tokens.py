@@ -58,9 +58,9 @@ def test_the_token_is_stored_hashed_and_ends_after_the_set_time(api_client, buye
     assert before + datetime.timedelta(hours=5) <= expiry <= timezone.now() + datetime.timedelta(hours=5)
     assert reads_me(api_client, token) == 200
 
-    with mock.patch("knox.auth.timezone.now", return_value=expiry - datetime.timedelta(seconds=1)):
+    with mock.patch("accounts.authentication.timezone.now", return_value=expiry - datetime.timedelta(seconds=1)):
         assert reads_me(api_client, token) == 200
-    with mock.patch("knox.auth.timezone.now", return_value=expiry + datetime.timedelta(seconds=1)):
+    with mock.patch("accounts.authentication.timezone.now", return_value=expiry + datetime.timedelta(seconds=1)):
         assert reads_me(api_client, token) == 401
     assert not AuthToken.objects.exists()
 
