@@ -48,7 +48,8 @@ class User(AbstractUser):
     # Mixed into the hash every session carries (``_get_session_auth_hash``): changing it ends every session
     # of the person at once, as a password change does, without touching the password ("log out everywhere").
     # Empty for everyone until then, which keeps Django's own hash.
-    session_stamp = models.CharField(max_length=32, blank=True, editable=False)
+    # (A database default too: rows written by code that predates the column, during a deploy, get it.)
+    session_stamp = models.CharField(max_length=32, blank=True, editable=False, db_default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -153,7 +154,12 @@ class Organisation(models.Model):
     # Approved unless registered by a person on the site (``services.create_organisation``): the staff, the demo
     # and the tests create organisations that act at once.
     status = models.CharField(
-        "statut", max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.APPROVED, db_index=True
+        "statut",
+        max_length=10,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.APPROVED,
+        db_default=OrganisationStatus.APPROVED,  # for rows written by code that predates the column
+        db_index=True,
     )
     decided_at = models.DateTimeField("décision le", null=True, blank=True)
     decided_by = models.ForeignKey(

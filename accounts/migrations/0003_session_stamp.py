@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='session_stamp',
-            field=models.CharField(blank=True, editable=False, max_length=32),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=32),
         ),
         migrations.RunPython(drop_clear_text_tokens, migrations.RunPython.noop, elidable=True),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_organisation_approval'),
+        ('accounts', '0003_session_stamp'),
         ('marketplace', '0005_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

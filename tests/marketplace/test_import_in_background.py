@@ -1,16 +1,14 @@
 """Large candidate imports run in the task queue (``db_worker``): the page shows where the import stands and asks
 again until it is done; the API answers 202 with the job, whose address gives the result."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from audit.enums import Channel
 from audit.models import AuditEvent
 from marketplace.models import Candidate, CandidateImport
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory
 from tests.marketplace.test_import import csv_upload, row
+from tests.queue import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +25,7 @@ def _every_file_is_large(settings):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    assert run_queued_jobs() == 1
 
 
 def test_the_page_shows_the_import_running_then_its_result(client_as, prescriber, prescriber_org, job_title):
