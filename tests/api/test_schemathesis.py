@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
+from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
 from procurement.models import Contract, HoursStatement, SiaeOrder, SiaeProfile
 from reference.models import Occupation
 
@@ -27,6 +27,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Which objects a path's identifier names, so that generated ids often hit real rows (own and others').
 PATH_OBJECTS = {
     "candidates": (Candidate, "pk"),
+    "candidate-imports": (CandidateImport, "pk"),
     "contracts": (Contract, "pk"),
     "eligibility-checks": (EligibilityCheck, "pk"),
     "hours": (HoursStatement, "pk"),
