@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
 from accounts import lockout, perms
+from accounts.enums import OrganisationStatus
 from accounts.models import Membership, User
 
 
@@ -76,10 +77,15 @@ class MembershipSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="organisation.get_kind_display")
     subkind = serializers.CharField(source="organisation.subkind_label")
     siret = serializers.CharField(source="organisation.siret")
+    status = serializers.ChoiceField(
+        OrganisationStatus.choices,
+        source="organisation.status",
+        help_text="Une organisation n'agit qu'une fois validée par le facilitateur (« approved »).",
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "name", "kind", "kind_label", "subkind", "siret", "is_admin"]
+        fields = ["id", "name", "kind", "kind_label", "subkind", "siret", "status", "is_admin"]
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -50,7 +50,9 @@ def test_a_prescriber_registered_by_anyone_reads_nothing_until_approved(client_a
     assert client.get("/tableau-de-bord/")["Location"] == "/organisation/en-attente/"
     assert client.get("/candidats/").status_code == 403
     assert client.get("/candidats/nouveau/").status_code == 403
-    assert api_as(newcomer).get("/api/v1/me/").json()["current_organisation"] is None
+    me = api_as(newcomer).get("/api/v1/me/").json()
+    assert me["current_organisation"] is None
+    assert [(o["name"], o["status"]) for o in me["organisations"]] == [("France Travail Paris 18e", "pending")]
     assert api_as(newcomer).post("/api/v1/candidates/", {}, format="json").status_code == 403
 
     organisation = Organisation.objects.get(name="France Travail Paris 18e")
