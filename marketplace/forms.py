@@ -195,6 +195,29 @@ class SubmitForm(DsfrBaseForm):
         self.fields["position"].queryset = Position.objects.published().for_display()
 
 
+class ProposeForm(DsfrBaseForm):
+    """A prescriber proposes one of its candidates for one position (from the offer's page)."""
+
+    candidate = forms.ModelChoiceField(
+        label="Candidat de votre vivier",
+        queryset=Candidate.objects.none(),
+        empty_label="Sélectionner un candidat",
+        help_text="Les personnes qui ont donné leur consentement et ne sont pas déjà positionnées sur cette offre.",
+    )
+    note = forms.CharField(label="Message au facilitateur", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, position, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = (
+            Candidate.objects.visible_to(organisation)
+            .consenting()
+            .filter(anonymised_at=None)
+            .exclude(submissions__position=position)
+            .order_by("last_name", "first_name", "pk")
+        )
+        self.fields["candidate"].label_from_instance = lambda c: f"{c.last_name} {c.first_name}"
+
+
 class TransitionForm(DsfrBaseForm):
     """Moves a submission; the hiring fields only matter when moving to "hired"."""
 

@@ -9,6 +9,7 @@ urlpatterns = [
     # Public job board, then the company's positions.
     path("offres/", positions.job_board, name="job_board"),
     path("offres/<int:pk>/", positions.position_detail, name="position_detail"),
+    path("offres/<int:pk>/proposer/", positions.position_propose, name="position_propose"),
     path("offres/gestion/", positions.my_positions, name="my_positions"),
     path("offres/nouvelle/", positions.position_edit, name="position_create"),
     path("offres/<int:pk>/modifier/", positions.position_edit, name="position_edit"),

@@ -167,14 +167,17 @@ class SiaeFilter(django_filters.FilterSet):
     """The SIAE directory's search: by kind, sector, commune served and name."""
 
     name = django_filters.CharFilter(field_name="organisation__name", lookup_expr="icontains", label="Nom")
-    kind = django_filters.ChoiceFilter(field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type")
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type", empty_label="Tous les types"
+    )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur"
+        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur", empty_label="Tous les secteurs"
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
         queryset=Commune.objects.filter(department__in=["75", "92", "93", "94"]),
         label="Commune desservie",
+        empty_label="Toutes les communes",
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -38,6 +39,7 @@ from procurement.models import (
     HoursSource,
     HoursStatement,
     SectorDefaults,
+    SiaeOrder,
     SiaeProfile,
 )
 
@@ -258,11 +260,37 @@ def clause_settings(request):
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
-@organisation_required("siae_directory.read")
+@login_not_required
 def siae_directory(request):
+    """Public, as a buyer or a company looking for a partner would first search it (contacts need a login)."""
     profiles = SiaeFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
     page = Paginator(profiles.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "procurement/siae_directory.html", {"filter": profiles, "page": page})
+
+
+@login_not_required
+def siae_detail(request, pk):
+    """One SIAE's page in the directory; its contact is shown to logged-in organisations only."""
+    profile = get_object_or_404(SiaeProfile.objects.for_directory(), pk=pk)
+    context = {
+        "profile": profile,
+        "organisation": profile.organisation,
+        "shows_contact": request.organisation is not None,
+        "is_own": request.organisation is not None and request.organisation.pk == profile.organisation_id,
+    }
+    return render(request, "procurement/siae_detail.html", context)
+
+
+@organisation_required("siae_order.read")
+def siae_order_list(request):
+    """Orders to SIAE: those an SIAE received, a company placed, on a buyer's contracts; all for the facilitator."""
+    orders = (
+        SiaeOrder.objects.visible_to(request.organisation)
+        .select_related("contract", "company", "siae")
+        .order_by("-starts_on", "-pk")
+    )
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procurement/siae_order_list.html", {"page": page})
 
 
 @organisation_required()

@@ -92,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form sent from an expired page gets a French explanation, not Django's English one.
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -112,7 +114,7 @@ TEMPLATES = [
     },
 ]
 # Forms render with the DSFR field templates (labels, hints, inline errors).
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "common.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -318,6 +320,14 @@ CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many
 # months are anonymised by ``manage.py anonymise_inactive_candidates``.
 CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
+# Who publishes the site and whom people write to: the legal notice, the personal data page, "Besoin d'aide ?".
+SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Maison de l'Emploi de Paris (démonstration)")
+SITE_HOST_PROVIDER = os.environ.get("SITE_HOST_PROVIDER", "Hébergeur à préciser par l'exploitant du service")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@passerelle.test")
+DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpo@passerelle.test")
+# Login attempts (addresses and browsers) kept for the staff this many days, pruned by
+# ``manage.py axes_reset_logs --age <days>`` (said on the personal data page).
+LOGIN_ATTEMPTS_RETENTION_DAYS = env_int("LOGIN_ATTEMPTS_RETENTION_DAYS", 90)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -10,7 +10,7 @@ from accounts.perms import organisation_required
 from marketplace import services
 from marketplace.enums import SubmissionState
 from marketplace.forms import TransitionForm
-from marketplace.models import Submission
+from marketplace.models import Position, Submission
 from marketplace.views.common import add_errors, paginate
 
 
@@ -21,10 +21,25 @@ def submission_list(request):
     state = request.GET.get("etat", "")
     if state in SubmissionState.values:
         submissions = submissions.filter(state=state)
+    # From an offer's counts (« 20 candidatures dont 11 transmises »): that offer's, those sent to the company.
+    position_id = request.GET.get("offre", "")
+    position = None
+    if position_id.isdecimal():
+        position = Position.objects.visible_to(organisation).filter(pk=position_id).select_related("job_title").first()
+        submissions = submissions.filter(position_id=position_id)
+    reached = request.GET.get("transmises") == "1"
+    if reached:
+        submissions = submissions.filter(reached_company_at__isnull=False)
     return render(
         request,
         "marketplace/submission_list.html",
-        {"page_obj": paginate(request, submissions), "state": state, "states": SubmissionState.choices},
+        {
+            "page_obj": paginate(request, submissions),
+            "state": state,
+            "states": SubmissionState.choices,
+            "position": position,
+            "reached": reached,
+        },
     )
 
 

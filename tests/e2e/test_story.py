@@ -56,8 +56,14 @@ def follow(locator):
 
 
 def nav(tab, name):
-    """Follows a link of the main navigation."""
-    follow(tab.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True))
+    """Follows a link of the main navigation, opening the menu that holds it first."""
+    navigation = tab.page.get_by_role("navigation", name="Menu principal")
+    link = navigation.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # A collapsed menu's links are hidden, so found by their text rather than their role.
+        menu = navigation.locator("li.fr-nav__item", has=tab.page.locator(f'a.fr-nav__link:text-is("{name}")'))
+        menu.get_by_role("button").click()
+    follow(link)
 
 
 def link(tab, name):
@@ -306,7 +312,7 @@ def company_declares_a_month(company, today):
 
 def facilitator_validates_the_hours(facilitator):
     page = facilitator.page
-    nav(facilitator, "Heures")
+    nav(facilitator, "Relevés d'heures")
     row = page.get_by_role("row").filter(has_text=CONTRACT)
     expect(row.get_by_role("cell").nth(4)).to_have_text(f"{HOURS},00")
     follow(row.get_by_role("button", name="Valider"))
