@@ -57,14 +57,15 @@ class PositionFilterForm(DsfrBaseForm):
         queryset=Commune.objects.paris_arrondissements(),
         required=False,
         to_field_name="code_insee",
+        empty_label="Tous les arrondissements",
     )
     contract_type = forms.ChoiceField(
-        label="Type de contrat", choices=[("", "Tous")] + ContractType.choices, required=False
+        label="Type de contrat", choices=[("", "Tous les contrats")] + ContractType.choices, required=False
     )
 
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = [("", "Tous")] + list(domains)
+        self.fields["domain"].choices = [("", "Tous les domaines")] + list(domains)
 
 
 class CandidateForm(forms.ModelForm, DsfrBaseForm):
@@ -218,30 +219,69 @@ class ProposeForm(DsfrBaseForm):
         self.fields["candidate"].label_from_instance = lambda c: f"{c.last_name} {c.first_name}"
 
 
-class TransitionForm(DsfrBaseForm):
-    """Moves a submission; the hiring fields only matter when moving to "hired"."""
+# What each move of a submission is called as a button, and what an irreversible one does, said before it is done.
+MOVES = {
+    SubmissionState.PRESELECTED: "Présélectionner",
+    SubmissionState.SENT_TO_COMPANY: "Transmettre à l'entreprise",
+    SubmissionState.INTERVIEW: "Convoquer en entretien",
+    SubmissionState.HIRED: "Embaucher",
+    SubmissionState.REFUSED: "Refuser la candidature",
+    SubmissionState.WITHDRAWN: "Retirer la candidature",
+}
+IRREVERSIBLE_MOVES = {
+    SubmissionState.REFUSED: (
+        "La candidature sera refusée pour de bon : elle ne pourra plus avancer. Le prescripteur en est informé, "
+        "avec le motif choisi, pour accompagner la personne vers une autre offre."
+    ),
+    SubmissionState.WITHDRAWN: (
+        "La candidature sera retirée pour de bon : le facilitateur et l'entreprise ne la verront plus avancer. "
+        "Pour proposer de nouveau la personne sur cette offre, il faudra l'accord du facilitateur."
+    ),
+}
 
-    to = forms.ChoiceField(label="Nouvel état")
+
+class TransitionForm(DsfrBaseForm):
+    """One move of a submission, among those this organisation may make now (``workflows.available_targets``):
+    the motive only for a refusal, where it is required; the hiring fields only for a hire."""
+
+    to = forms.ChoiceField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(
-        label="Motif (obligatoire en cas de refus)", choices=[("", "—")] + RefusalReason.choices, required=False
+        label="Motif du refus",
+        choices=[("", "Sélectionner un motif")] + RefusalReason.choices,
+        error_messages={"required": "Choisissez le motif du refus dans la liste."},
     )
     note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     contract_type = forms.ChoiceField(
-        label="Type de contrat (embauche)", choices=[("", "Celui de l'offre")] + ContractType.choices, required=False
+        label="Type de contrat", choices=[("", "Celui de l'offre")] + ContractType.choices, required=False
     )
-    start_date = forms.DateField(label="Date de début (embauche)", widget=DATE_INPUT, required=False)
-    planned_end_date = forms.DateField(label="Date de fin prévue (embauche)", widget=DATE_INPUT, required=False)
+    start_date = forms.DateField(label="Date de début", widget=DATE_INPUT, required=False)
+    planned_end_date = forms.DateField(label="Date de fin prévue", widget=DATE_INPUT, required=False)
     weekly_hours = forms.DecimalField(
-        label="Heures hebdomadaires (embauche)", min_value=1, max_value=48, decimal_places=1, required=False
+        label="Heures hebdomadaires", min_value=1, max_value=48, decimal_places=1, required=False
     )
 
     HIRE_FIELDS = ("contract_type", "start_date", "planned_end_date", "weekly_hours")
 
-    def __init__(self, *args, submission, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, submission, organisation, target=None, **kwargs):
+        target = target or (args[0].get("to") if args and args[0] else None)
+        kwargs.setdefault("auto_id", f"id_{target or 'move'}_%s")
+        super().__init__(*args, initial={"to": target}, **kwargs)
         targets = workflows.available_targets(source=submission.state, organisation=organisation)
-        self.fields["to"].choices = [(t, SubmissionState(t).label) for t in targets]
-        self.can_hire = SubmissionState.HIRED in targets
+        self.fields["to"].choices = [(t, MOVES[t]) for t in targets]
+        self.target = target
+        if target not in workflows.REASON_REQUIRED:
+            del self.fields["reason"]
+        if target != SubmissionState.HIRED:
+            for name in self.HIRE_FIELDS:
+                del self.fields[name]
+
+    @property
+    def label(self):
+        return MOVES.get(self.target, "")
+
+    @property
+    def consequence(self):
+        return IRREVERSIBLE_MOVES.get(self.target, "")
 
     @property
     def hire_data(self):
@@ -252,13 +292,37 @@ class DecisionForm(DsfrBaseForm):
     note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class RefusePlacementForm(DsfrBaseForm):
+    """Refusing a hire is final: the reason goes to the company."""
+
+    CONSEQUENCE = (
+        "La mise à l'emploi sera refusée pour de bon : ses heures ne compteront pas pour la clause, le poste redevient "
+        "ouvert et l'entreprise reçoit le motif ci-dessous."
+    )
+    note = forms.CharField(
+        label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+
 class OutcomeForm(DsfrBaseForm):
-    outcome = forms.ChoiceField(label="Situation à la fin du contrat", choices=PlacementOutcome.choices)
+    """Nothing is chosen in advance: a wrong situation would count (or not) as a durable exit in the reports."""
+
+    outcome = forms.ChoiceField(
+        label="Situation à la fin du contrat",
+        choices=[("", "Sélectionner une situation")] + PlacementOutcome.choices,
+    )
 
 
 class AnonymiseForm(DsfrBaseForm):
+    CONSEQUENCE = (
+        "Les données de la personne seront effacées pour de bon : nom, contact, jour et mois de naissance, situation, "
+        "critères, messages et justificatifs. Ses candidatures, mises à l'emploi et heures validées restent "
+        "comptées, sans la désigner."
+    )
     reason = forms.ChoiceField(
-        label="Motif", choices=[(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION]
+        label="Motif",
+        choices=[("", "Sélectionner un motif")]
+        + [(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION],
     )
     reference = forms.CharField(
         label="Référence de la demande",

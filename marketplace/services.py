@@ -417,16 +417,25 @@ def _notify_company(placement, text):
 
 
 @transaction.atomic
+def placement_validation_blocker(placement):
+    """Why the facilitator cannot validate this hire now, in French, or None: the placement's page shows it
+    before the click, and ``validate_placement`` refuses for it."""
+    candidate_id = placement.submission.candidate_id
+    if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
+        return (
+            f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
+            "la mise à l'emploi ne peut pas être validée."
+        )
+    return None
+
+
 def validate_placement(*, placement, actor, organisation, note=""):
     """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
     date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
     placement = _lock_pending_placement(placement, organisation)
-    candidate_id = placement.submission.candidate_id
-    if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
-        raise ValidationError(
-            f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
-            "la mise à l'emploi ne peut pas être validée."
-        )
+    blocker = placement_validation_blocker(placement)
+    if blocker:
+        raise ValidationError(blocker)
     position = placement.position
     placement.hours_source = HoursSource.objects.create(
         contract_id=position.contract_id,

@@ -131,7 +131,13 @@ def contract_detail(request, pk):
         "contract": contract,
         "progress": progress.contract_progress(contract),
         "transitions": contract.transitions.select_related("actor", "organisation"),
-        "available": workflows.available(contract, organisation),
+        # Moves that can be undone are buttons; the others confirm first (IRREVERSIBLE says what they do).
+        "available": [t for t in workflows.available(contract, organisation) if t.target not in workflows.IRREVERSIBLE],
+        "irreversible": [
+            (t, workflows.IRREVERSIBLE[t.target])
+            for t in workflows.available(contract, organisation)
+            if t.target in workflows.IRREVERSIBLE
+        ],
         "can_edit": workflows.can_edit(contract, organisation),
         "can_award": workflows.find(contract.state, ContractState.AWARDED) is not None
         and can(organisation, "contract.create"),
@@ -146,10 +152,23 @@ def contract_detail(request, pk):
     return render(request, "procurement/contract_detail.html", context)
 
 
-@require_POST
 @organisation_required()
 def contract_transition(request, pk):
+    """POST: moves the contract. GET ``?to=``: the confirmation page of an irreversible move (closing), for a
+    browser without JavaScript; with it, the same form opens in a modal on the contract's page."""
     contract = _contract(request, pk)
+    if request.method != "POST":
+        transition = next(
+            (t for t in workflows.available(contract, request.organisation) if t.target == request.GET.get("to")),
+            None,
+        )
+        if transition is None or transition.target not in workflows.IRREVERSIBLE:
+            return redirect("procurement:contract_detail", pk=contract.pk)
+        return render(
+            request,
+            "procurement/contract_confirm.html",
+            {"contract": contract, "transition": transition, "consequence": workflows.IRREVERSIBLE[transition.target]},
+        )
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:

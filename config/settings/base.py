@@ -248,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "GET_MOCK_REQUEST": "accounts.schema.build_mock_request",
+    # Every operation's group, summary and description in French (common/api_docs.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "common.api_docs.french_operations"],
+    # Swagger UI: no deep-link anchor inside each operation's button (a link in a button is unusable with a
+    # keyboard or a screen reader), operations listed in French order.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "docExpansion": "none", "defaultModelsExpandDepth": -1},
     # Choice sets used by several serializers get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ContractStateEnum": "procurement.enums.ContractState",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import perms
 from accounts.perms import organisation_required
 from marketplace import imports, services
-from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
+from marketplace.forms import AnonymiseForm, CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
 from marketplace.models import Candidate, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
 from procurement.exports import Table, to_csv
@@ -92,6 +92,9 @@ def candidate_detail(request, pk):
         "can_erase": perms.can(request.organisation, "personal_data.erase"),
         "can_read_audit": perms.can(request.organisation, "audit.read"),
         "submit_form": SubmitForm() if perms.can(request.organisation, "submission.create") else None,
+        "anonymise_form": AnonymiseForm(auto_id="id_anonymise_%s")
+        if perms.can(request.organisation, "personal_data.erase") and not candidate.is_anonymised
+        else None,
     }
     return render(request, "marketplace/candidate_detail.html", context)
 
