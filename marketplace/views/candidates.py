@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts import perms
 from accounts.perms import organisation_required
 from marketplace import imports, services
+from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
 from marketplace.forms import AnonymiseForm, CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
 from marketplace.models import Candidate, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
@@ -156,16 +158,24 @@ def candidate_import(request):
         except imports.CandidateImportError as exc:
             errors = exc.messages
         else:
-            messages.success(request, f"{len(created)} candidats importés.")
+            count = len(created)
+            messages.success(request, f"{count} candidat{pluralize(count)} importé{pluralize(count)}.")
             return redirect("marketplace:candidate_list")
-    return render(
-        request, "marketplace/candidate_import.html", {"form": form, "errors": errors, "columns": imports.COLUMNS}
-    )
+    accepted = [
+        ("situation", Situation.labels),
+        ("criteres_niveau1", Level1Criterion.labels),
+        ("criteres_niveau2", Level2Criterion.labels),
+        ("contrats_souhaites", ContractType.labels),
+        ("niveau_qualification", [f"{value} : {label}" for value, label in QualificationLevel.choices]),
+    ]
+    context = {"form": form, "errors": errors, "columns": imports.COLUMNS, "accepted": accepted}
+    return render(request, "marketplace/candidate_import.html", context)
 
 
 @organisation_required("candidate.manage")
 def candidate_import_template(request):
     """A CSV with the expected columns and one example row, written as every export is."""
+    # What a prescriber writes, in French: labels rather than codes (the import reads both).
     example = {
         "nom": "Exemple",
         "prenom": "Camille",
@@ -173,15 +183,15 @@ def candidate_import_template(request):
         "sexe": "F",
         "commune": "75119",
         "date_consentement": timezone.localdate().strftime("%d/%m/%Y"),
-        "situation": "job_seeker",
-        "appellations": "10946",
-        "niveau_qualification": "3",
+        "situation": Situation.JOB_SEEKER.label,
+        "appellations": "Maçon / Maçonne",
+        "niveau_qualification": QualificationLevel.LEVEL_3.value,
         "niveau_francais": "B1",
         "email": "camille.exemple@example.test",
-        "criteres_niveau2": "under_26|qpv_zrr",
+        "criteres_niveau2": f"{Level2Criterion.UNDER_26.label}|{Level2Criterion.QPV_ZRR.label}",
         "permis": "non",
         "distance_max_km": "10",
-        "contrats_souhaites": "cdi|cdd",
+        "contrats_souhaites": f"{ContractType.CDI.label}|{ContractType.CDD.label}",
         "heures_souhaitees": "35",
     }
     table = Table("modele", "Modèle", imports.COLUMNS, [[example.get(column, "") for column in imports.COLUMNS]])

@@ -163,6 +163,11 @@ def _routes(resolver=None, namespace="", prefix=""):
             yield (f"{namespace}{entry.name}" if entry.name else ""), prefix + str(entry.pattern)
 
 
+def test_the_statement_counts_the_pages_walked(objects):
+    walked = sum(len(pages_for(role, objects)) for role in WALKED_ROLES)
+    assert accessibility.AUDIT["pages"] == walked, "update common.accessibility.AUDIT"
+
+
 def test_the_walk_covers_the_urlconf(objects):
     walked = set()
     for role in WALKED_ROLES:
