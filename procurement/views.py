@@ -350,7 +350,9 @@ def statement_list(request):
         .select_related("source__contract", "source__company", "declared_by")
         .order_by("month", "pk")
     )
-    state = request.GET.get("state", StatementState.DECLARED)
+    can_validate = can(request.organisation, "hours.validate")
+    # The facilitator opens its queue (statements to check); everyone else sees all their statements.
+    state = request.GET.get("state", StatementState.DECLARED if can_validate else "")
     if state in StatementState.values:
         statements = statements.filter(state=state)
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -358,8 +360,17 @@ def statement_list(request):
         "page": page,
         "state": state,
         "states": StatementState.choices,
-        "can_validate": can(request.organisation, "hours.validate"),
+        "state_values": StatementState.values,
+        "can_validate": can_validate,
         "reject_form": RejectForm(),
+        # A company declares from here: one link per source of its contracts in execution.
+        "sources": HoursSource.objects.filter(
+            company=request.organisation, contract__state__in=workflows.EXECUTION_STATES
+        )
+        .select_related("contract")
+        .order_by("contract__reference", "label")
+        if can(request.organisation, "hours.declare")
+        else [],
     }
     return render(request, "procurement/statement_list.html", context)
 
