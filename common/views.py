@@ -37,6 +37,19 @@ def personal_data(request):
 
 
 @login_not_required
+def candidate_information(request):
+    """The information text a prescriber gives a person before recording them, in the version in force."""
+    context = {
+        **_contact(),
+        "dpo_email": settings.DPO_EMAIL,
+        "consent_template": f"marketplace/consent/{settings.CANDIDATE_CONSENT_TEXT_VERSION}.html",
+        "consent_version": settings.CANDIDATE_CONSENT_TEXT_VERSION,
+        "retention_months": settings.CANDIDATE_RETENTION_MONTHS,
+    }
+    return render(request, "pages/candidate_information.html", context)
+
+
+@login_not_required
 def accessibility_statement(request):
     audit = {**accessibility.AUDIT, "known_issues": sorted(accessibility.KNOWN_ISSUES.items())}
     return render(request, "pages/accessibility.html", {**_contact(), "audit": audit})

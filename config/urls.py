@@ -42,6 +42,7 @@ urlpatterns = [
     path("accessibilite/", site_pages.accessibility_statement, name="accessibility"),
     path("mentions-legales/", site_pages.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", site_pages.personal_data, name="personal_data"),
+    path("donnees-personnelles/candidats/", site_pages.candidate_information, name="candidate_information"),
     path("aide/", site_pages.help_page, name="help"),
 ]
 

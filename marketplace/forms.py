@@ -121,19 +121,28 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             "wanted_contract_types",
             "wanted_weekly_hours",
         ]
-        widgets = {"birth_date": DATE_INPUT, "available_from": DATE_INPUT, "skills": forms.CheckboxSelectMultiple}
+        widgets = {"birth_date": DATE_INPUT, "available_from": DATE_INPUT}
+
+    # The form's sections, in the order a prescriber fills them in (templates/marketplace/candidate_form.html);
+    # skills are picked on a page of their own, once the sought jobs are known (CandidateSkillsForm).
+    SECTIONS = [
+        ("Identité et contact", ["first_name", "last_name", "birth_date", "sex", "commune", "email", "phone"]),
+        ("Situation et critères déclarés", ["situation", "level1_criteria", "level2_criteria"]),
+        ("Métiers recherchés et qualification", ["job_titles", "qualification_level", "french_level"]),
+        (
+            "Mobilité, disponibilité et souhaits",
+            ["driving_licence", "max_commute_km", "available_from", "wanted_contract_types", "wanted_weekly_hours"],
+        ),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            # Skills are prefilled from the sought jobs once the candidate exists, then edited here.
-            del self.fields["skills"]
-        else:
+        del self.fields["skills"]
+        if self.instance.pk is not None:
             self.fields["consent"].initial = self.instance.has_consent
-            self.fields["skills"].queryset = Skill.objects.filter(
-                occupations__in=Occupation.objects.filter(job_titles__in=self.instance.job_titles.all())
-            ).distinct()
-            self.fields["skills"].help_text = "Compétences des métiers ROME recherchés : décochez celles qui manquent."
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def filled_candidate(self):
         """The candidate with the form's values, consent dated when first given, not saved yet:
@@ -143,6 +152,32 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             candidate.consent_at = timezone.now()
             candidate.consent_text_version = settings.CANDIDATE_CONSENT_TEXT_VERSION
         return candidate
+
+
+class CandidateSkillsForm(DsfrBaseForm):
+    """The ROME skills of the occupations a candidate seeks, proposed to tick: none is chosen for them."""
+
+    skills = forms.ModelMultipleChoiceField(
+        label="Compétences", queryset=Skill.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, initial={"skills": list(candidate.skills.values_list("pk", flat=True))}, **kwargs)
+        occupations = Occupation.objects.filter(job_titles__in=candidate.job_titles.all()).distinct()
+        self.fields["skills"].queryset = Skill.objects.filter(occupations__in=occupations).distinct().order_by("label")
+        self.occupations = list(occupations.prefetch_related("skills").order_by("label"))
+
+    def groups(self):
+        """(occupation, its skills' checkboxes) for each sought occupation; a skill shared by two shows once."""
+        options = {int(str(option.data["value"])): option for option in self["skills"]}
+        groups, shown = [], set()
+        for occupation in self.occupations:
+            pks = [s.pk for s in sorted(occupation.skills.all(), key=lambda s: s.label)]
+            pks = [pk for pk in pks if pk in options and pk not in shown]
+            shown.update(pks)
+            if pks:
+                groups.append((occupation, [options[pk] for pk in pks]))
+        return groups
 
 
 class CandidateImportForm(DsfrBaseForm):

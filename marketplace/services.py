@@ -132,10 +132,12 @@ def _changed_links(candidate, name, new):
 
 
 @transaction.atomic
-def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=None):
+def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=None, prefill=True):
     """Creates or updates a candidate of the prescriber's pool (page form and API: the import has
     ``create_imported_candidates``) and records the names of the fields that changed, never their
-    values. ``job_titles`` and ``skills``: the new sets, or None to leave them as they are."""
+    values. ``job_titles`` and ``skills``: the new sets, or None to leave them as they are. ``prefill``: give a
+    candidate without skills those of their sought jobs (the API's default); the page proposes them to tick
+    instead (``CandidateSkillsForm``)."""
     _check_may_manage(organisation)
     before = None
     if candidate.pk is None:
@@ -160,7 +162,8 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
         candidate.job_titles.set(job_titles)
     if skills is not None:
         candidate.skills.set(skills)
-    prefill_skills(candidate)
+    if prefill:
+        prefill_skills(candidate)
     record(
         action=AuditAction.CANDIDATE_UPDATED if before else AuditAction.CANDIDATE_CREATED,
         actor=actor,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("candidats/importer/modele.csv", candidates.candidate_import_template, name="candidate_import_template"),
     path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
     path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate_edit"),
+    path("candidats/<int:pk>/competences/", candidates.candidate_skills, name="candidate_skills"),
     path("candidats/<int:pk>/eligibilite/", candidates.eligibility_check, name="eligibility_check"),
     path("candidats/<int:pk>/positionner/", candidates.candidate_submit, name="candidate_submit"),
     # A person's data under the GDPR.

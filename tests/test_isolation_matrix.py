@@ -85,6 +85,10 @@ MATRIX = {
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
+    "candidate_skills": (
+        lambda w: f"/candidats/{w['candidate'].pk}/competences/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
     "eligibility_check": (
         lambda w: f"/candidats/{w['candidate'].pk}/eligibilite/",
         (302, 403, 403, 403, 403, 403, 403, 403, 200),

@@ -1,5 +1,6 @@
 """A prescriber's pool of candidates (the facilitator sees every pool) and eligibility checks."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -12,7 +13,14 @@ from accounts import perms
 from accounts.perms import organisation_required
 from marketplace import imports, services
 from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
-from marketplace.forms import AnonymiseForm, CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
+from marketplace.forms import (
+    AnonymiseForm,
+    CandidateForm,
+    CandidateImportForm,
+    CandidateSkillsForm,
+    EligibilityCheckForm,
+    SubmitForm,
+)
 from marketplace.models import Candidate, EligibilityCheck, Submission
 from marketplace.views.common import add_errors, paginate
 from procurement.exports import Table, to_csv
@@ -56,19 +64,57 @@ def candidate_edit(request, pk=None):
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         try:
+            created = candidate.pk is None
             candidate = services.save_candidate(
                 candidate=form.filled_candidate(),
                 job_titles=form.cleaned_data["job_titles"],
-                skills=form.cleaned_data.get("skills"),
                 actor=request.user,
                 organisation=request.organisation,
+                prefill=False,
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            if created:
+                messages.success(
+                    request, f"La fiche de {candidate.full_name} est enregistrée : cochez ses compétences."
+                )
+                return redirect("marketplace:candidate_skills", pk=candidate.pk)
             messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
             return redirect("marketplace:candidate_detail", pk=candidate.pk)
-    return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
+    context = {
+        "form": form,
+        "candidate": candidate,
+        "consent_template": f"marketplace/consent/{settings.CANDIDATE_CONSENT_TEXT_VERSION}.html",
+        "retention_months": settings.CANDIDATE_RETENTION_MONTHS,
+    }
+    return render(request, "marketplace/candidate_form.html", context)
+
+
+@organisation_required("candidate.manage")
+def candidate_skills(request, pk):
+    """Second step of the candidate form: the ROME skills of the sought jobs, proposed to tick."""
+    candidate = visible_candidate(request, pk)
+    if candidate.is_anonymised:
+        messages.error(request, services.ANONYMISED)
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    form = CandidateSkillsForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_candidate(
+                candidate=candidate,
+                skills=form.cleaned_data["skills"],
+                actor=request.user,
+                organisation=request.organisation,
+                prefill=False,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            count = len(form.cleaned_data["skills"])
+            messages.success(request, f"{count} compétence{pluralize(count)} enregistrée{pluralize(count)}.")
+            return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    return render(request, "marketplace/candidate_skills.html", {"form": form, "candidate": candidate})
 
 
 @organisation_required()

@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     ("/accessibilite/", WALKED_ROLES, "main"),
     ("/mentions-legales/", ["anonymous"], "main"),
     ("/donnees-personnelles/", ["anonymous"], "main"),
+    ("/donnees-personnelles/candidats/", ["anonymous"], "main"),
     ("/aide/", ["anonymous", "company"], "main"),
     ("/page-qui-n-existe-pas/", ["anonymous", "buyer"], "main"),
     ("/api/docs/", ["anonymous", "facilitator"], ".opblock-tag"),
