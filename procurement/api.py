@@ -2,19 +2,17 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import ServiceActions, as_api_error
-from procurement import progress, reports, services
+from common.api_errors import ServiceActions
+from procurement import progress, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
 from procurement.models import Award, Contract, HoursStatement, SiaeOrder, SiaeProfile
@@ -186,20 +184,3 @@ class HoursViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self.run_service(services.reject_statement, RejectSerializer)
-
-
-class ReportSummaryView(APIView):
-    """Headline figures of a period for the facilitator (all contracts) or a buyer (its own)."""
-
-    permission_classes = [CanPerform.to("reports.own")]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, description="AAAA-MM-JJ"), OpenApiParameter("to", str)],
-        responses={200: dict},
-    )
-    def get(self, request):
-        try:
-            period = reports.Period.from_params(request.query_params)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(reports.summary(request.organisation, period))

@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from procurement import api
@@ -9,7 +8,4 @@ router.register("siae", api.SiaeViewSet, basename="siae")
 router.register("siae-orders", api.SiaeOrderViewSet, basename="siae-order")
 router.register("hours", api.HoursViewSet, basename="hours")
 
-urlpatterns = [
-    path("reports/summary/", api.ReportSummaryView.as_view(), name="report-summary"),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from config.uploads import check_size
+from common.uploads import check_size
 
 # File signatures (magic numbers) -> accepted extensions: the extension alone proves nothing.
 SIGNATURES = {

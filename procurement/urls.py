@@ -24,6 +24,4 @@ urlpatterns = [
     path("heures/declarer/<int:source_pk>/", views.declare_hours, name="declare_hours"),
     path("heures/<int:pk>/valider/", views.statement_validate, name="statement_validate"),
     path("heures/<int:pk>/refuser/", views.statement_reject, name="statement_reject"),
-    path("rapports/", views.report_dashboard, name="report_dashboard"),
-    path("rapports/annuel/<int:year>.xlsx", views.annual_report, name="annual_report"),
 ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.exports import Table, to_csv
+from common.views import add_errors, paginate
 from marketplace import imports, services
 from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
 from marketplace.forms import (
@@ -22,8 +24,6 @@ from marketplace.forms import (
     SubmitForm,
 )
 from marketplace.models import Candidate, EligibilityCheck, Submission
-from marketplace.views.common import add_errors, paginate
-from procurement.exports import Table, to_csv
 
 
 def visible_candidate(request, pk):

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.views import add_errors, paginate
 from marketplace import services, workflows
 from marketplace.enums import SubmissionState
 from marketplace.forms import TransitionForm
 from marketplace.models import Position, Submission
-from marketplace.views.common import add_errors, paginate
 
 
 @organisation_required()

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from common.exports import Table, to_csv, to_xlsx
 from common.formats import number
-from procurement.exports import Table, to_csv, to_xlsx
 from tests.marketplace.factories import PositionFactory
 from tests.procurement.factories import ContractFactory, HoursSourceFactory, HoursStatementFactory
 

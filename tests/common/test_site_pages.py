@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from common import navigation
-from common.views import server_error
+from common.pages import server_error
 
 pytestmark = pytest.mark.django_db
 
