@@ -10,6 +10,7 @@ from marketplace.enums import (
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
+    PlacementState,
     ProofKind,
     RefusalReason,
     SubmissionState,
@@ -66,6 +67,19 @@ class PositionFilterForm(DsfrBaseForm):
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["domain"].choices = [("", "Tous les domaines")] + list(domains)
+
+
+class PlacementFilterForm(forms.Form):
+    """The placement list's filter (templates/components/filters.html)."""
+
+    etat = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + PlacementState.choices, required=False)
+
+
+class CandidateSearchForm(forms.Form):
+    """The pool's search (templates/components/filters.html)."""
+
+    q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
+    offre = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class CandidateForm(forms.ModelForm, DsfrBaseForm):

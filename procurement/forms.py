@@ -4,7 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
-from procurement.enums import AwardRole, Modality, ProofKind
+from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
 
@@ -77,6 +77,13 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
             percent = self.cleaned_data.get(f"{name}_percent")
             setattr(self.instance, name, None if percent is None else percent / 100)
         super()._post_clean()
+
+
+class ContractFilterForm(forms.Form):
+    """The contract list's filters (templates/components/filters.html), every one optional."""
+
+    state = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + ContractState.choices, required=False)
+    sector = forms.ChoiceField(label="Secteur", choices=[("", "Tous les secteurs")] + Sector.choices, required=False)
 
 
 class TransitionForm(DsfrBaseForm):
@@ -160,7 +167,11 @@ class DeclareHoursForm(DsfrBaseForm):
 
 
 class RejectForm(DsfrBaseForm):
-    reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 2}))
+    CONSEQUENCE = (
+        "Le relevé sera refusé pour de bon : ses heures ne compteront pas pour la clause. L'entreprise reçoit le motif "
+        "ci-dessous et devra déclarer de nouveau les heures de ce mois, avec un justificatif valable."
+    )
+    reason = forms.CharField(label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SiaeFilter(django_filters.FilterSet):

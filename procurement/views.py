@@ -17,10 +17,11 @@ from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
 from procurement import decp, progress, services, workflows
-from procurement.enums import ContractState, Sector, StatementState
+from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
     ClauseSettingsForm,
+    ContractFilterForm,
     ContractForm,
     DeclareHoursForm,
     DecpUploadForm,
@@ -60,20 +61,14 @@ def _contract(request, pk):
 @organisation_required()
 def contract_list(request):
     contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at")
-    state, sector = request.GET.get("state"), request.GET.get("sector")
-    if state in ContractState.values:
-        contracts = contracts.filter(state=state)
-    if sector in Sector.values:
-        contracts = contracts.filter(sector=sector)
+    filters = ContractFilterForm(request.GET)
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            contracts = contracts.filter(state=filters.cleaned_data["state"])
+        if filters.cleaned_data["sector"]:
+            contracts = contracts.filter(sector=filters.cleaned_data["sector"])
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "states": ContractState.choices,
-        "sectors": Sector.choices,
-        "state": state,
-        "sector": sector,
-        "can_create": can(request.organisation, "contract.create"),
-    }
+    context = {"page": page, "filters": filters, "can_create": can(request.organisation, "contract.create")}
     return render(request, "procurement/contract_list.html", context)
 
 
@@ -350,7 +345,7 @@ def statement_list(request):
         "states": StatementState.choices,
         "state_values": StatementState.values,
         "can_validate": can_validate,
-        "reject_form": RejectForm(),
+        "reject_consequence": RejectForm.CONSEQUENCE,
         # A company declares from here: one link per source of its contracts in execution.
         "sources": HoursSource.objects.filter(
             company=request.organisation, contract__state__in=workflows.EXECUTION_STATES
@@ -409,19 +404,26 @@ def statement_validate(request, pk):
     return redirect("procurement:statement_list")
 
 
-@require_POST
 @organisation_required("hours.validate")
 def statement_reject(request, pk):
-    statement = _statement(request, pk)
-    try:
-        services.reject_statement(
-            statement=statement,
-            actor=request.user,
-            organisation=request.organisation,
-            reason=request.POST.get("reason"),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
-    return redirect("procurement:statement_list")
+    """POST: refuses the statement, with its motive. GET: the confirmation page, for a browser without JavaScript
+    (with it, the same form opens in a modal on the hours page)."""
+    statement = get_object_or_404(
+        HoursStatement.objects.visible_to(request.organisation).select_related("source__contract", "source__company"),
+        pk=pk,
+    )
+    form = RejectForm(request.POST or None, auto_id=f"id_reject_{statement.pk}_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_statement(
+                statement=statement,
+                actor=request.user,
+                organisation=request.organisation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
+        return redirect("procurement:statement_list")
+    return render(request, "procurement/statement_reject.html", {"statement": statement, "form": form})

@@ -19,6 +19,7 @@ from marketplace.forms import (
     AnonymiseForm,
     CandidateForm,
     CandidateImportForm,
+    CandidateSearchForm,
     CandidateSkillsForm,
     EligibilityCheckForm,
     SubmitForm,
@@ -46,6 +47,7 @@ def candidate_list(request):
         {
             "page_obj": paginate(request, candidates),
             "query": query,
+            "search": CandidateSearchForm(request.GET),
             "can_manage": perms.can(organisation, "candidate.manage"),
             # Coming from a position's "submit a candidate" button.
             "position_id": request.GET.get("offre", ""),

@@ -15,7 +15,7 @@ from accounts.perms import organisation_required
 from common.views import paginate
 from marketplace import personal_data, services
 from marketplace.enums import PlacementState
-from marketplace.forms import DecisionForm, OutcomeForm, RefusePlacementForm
+from marketplace.forms import DecisionForm, OutcomeForm, PlacementFilterForm, RefusePlacementForm
 from marketplace.models import Placement, Submission
 
 
@@ -28,7 +28,7 @@ def placement_list(request):
         {
             "page_obj": paginate(request, placements.for_display()),
             "state": state,
-            "states": PlacementState.choices,
+            "filters": PlacementFilterForm(request.GET),
             "names_people": perms.names_people_in_exports(request.organisation),
         },
     )

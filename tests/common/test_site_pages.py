@@ -2,6 +2,7 @@
 navigation, and the public way in (home → job board, SIAE directory)."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -158,3 +159,27 @@ def test_the_facilitator_header_groups_the_navigation_in_dsfr_menus(client_as, f
     # The organisation shows where the tagline stands, not among the tools squeezing the logo.
     assert "fr-icon-building-line" not in page
     assert f"{escape(facilitator.memberships.get().organisation.name)} · Facilitateur</p>" in page
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "url_name"),
+    [
+        ("facilitator", "procurement:contract_list"),
+        ("facilitator", "marketplace:placement_list"),
+        ("facilitator", "marketplace:submission_list"),
+        ("facilitator", "marketplace:candidate_list"),
+        ("facilitator", "audit:event_list"),
+        ("facilitator", "procurement:siae_directory"),
+        ("facilitator", "marketplace:job_board"),
+    ],
+)
+def test_every_list_filters_the_same_way_with_labelled_fields(request, client_as, user_fixture, url_name):
+    page = text(client_as(request.getfixturevalue(user_fixture)).get(reverse(url_name)))
+
+    form = page[page.index('passerelle-filters"') : page.index("</form>", page.index('passerelle-filters"'))]
+    fields = re.findall(r'<(?:select|input)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', form)
+    assert fields
+    for field in fields:
+        assert f'<label class="fr-label" for="{field}">' in form, field
+    assert ">Filtrer</button>" in form and ">Tout afficher</a>" in form
+    assert "---------" not in page

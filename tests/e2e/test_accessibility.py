@@ -42,6 +42,8 @@ STATE_PAGES = [
     (lambda o: f"/invitations/{o['invitation'].token}/", ["buyer"]),
     (lambda o: f"/candidatures/{o['submission'].pk}/transition/?to=refused", ["company"]),
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
+    (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
+    (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
 ]
 # Routes no role walks as a page, and why (by the start of their address).
 NOT_WALKED = {
@@ -62,9 +64,7 @@ POST_ONLY = {
     "notifications:notifications_mark_read",
     "matching:position_matches_submit",
     "matching:position_matches_ask",
-    "procurement:contract_transition",
     "procurement:statement_validate",
-    "procurement:statement_reject",
 }
 
 
@@ -183,3 +183,35 @@ def test_the_walk_covers_the_urlconf(objects):
         if name not in walked | downloads | POST_ONLY and not pattern.startswith(tuple(NOT_WALKED))
     ]
     assert missing == [], f"routes walked by no role (add them to the matrix, STATE_PAGES or NOT_WALKED): {missing}"
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_facilitator_header_keeps_its_logo_whole_and_its_navigation_on_one_line(
+    width, browser, live_server, facilitator
+):
+    """The facilitator has the most entries: grouped in menus, they hold on one line, and the tools leave the
+    « République Française » logo room."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/comptes/login/")
+    page.fill("input[name=login]", facilitator.email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    with page.expect_event("load"):
+        page.click("main form button[type=submit]")
+
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.fr-nav__item')].map(item => item.getBoundingClientRect().top)"
+    )
+    logo_clipped = page.evaluate(
+        "(() => { const logo = document.querySelector('.fr-header__logo .fr-logo');"
+        " return logo.scrollWidth > logo.clientWidth + 1 || logo.getBoundingClientRect().width < 60; })()"
+    )
+    # A menu opens on click and lists its links.
+    page.get_by_role("button", name="Recrutement").click()
+    menu_link = page.get_by_role("link", name="Mises à l'emploi", exact=True)
+    menu_visible = menu_link.is_visible()
+    context.close()
+
+    assert len(set(tops)) == 1, tops
+    assert not logo_clipped
+    assert menu_visible

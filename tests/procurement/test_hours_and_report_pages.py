@@ -56,3 +56,24 @@ def test_the_progress_chart_scales_to_a_phone(client_as, buyer, buyer_org, compa
 
     assert 'class="passerelle-chart"' in page
     assert re.search(r'<svg[^>]* viewBox="0 0 [\d.]+ [\d.]+"', svg)
+
+
+def test_rejecting_hours_is_confirmed_with_its_motive(client_as, facilitator, company_org):
+    _, source = contract_in_progress_for(company_org)
+    statement = HoursStatementFactory(source=source, month=datetime.date(2024, 3, 1))
+    client = client_as(facilitator)
+    url = reverse("procurement:statement_reject", args=[statement.pk])
+
+    queue = client.get(reverse("procurement:statement_list")).content.decode()
+    assert f'href="{url}" data-confirm-modal="confirm-reject-{statement.pk}"' in queue
+    assert f'id="confirm-reject-{statement.pk}" class="fr-modal"' in queue and "pour de bon" in queue
+    assert "pour de bon" in client.get(url).content.decode()
+
+    without_motive = client.post(url, {"reason": ""})
+    assert without_motive.status_code == 200 and "Ce champ est obligatoire." in without_motive.content.decode()
+    statement.refresh_from_db()
+    assert statement.state == StatementState.DECLARED
+
+    client.post(url, {"reason": "Bulletin illisible"})
+    statement.refresh_from_db()
+    assert (statement.state, statement.reason) == (StatementState.REJECTED, "Bulletin illisible")
