@@ -1,5 +1,6 @@
 """What every form of the site shares."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import dsfr
@@ -29,3 +30,15 @@ class FormRenderer(DsfrDjangoTemplates):
                 "OPTIONS": {},
             }
         )
+
+
+class TrimmedDecimals:
+    """Form mixin: decimals stored with trailing zeros (0.5000, 30.00) are shown without them (0.5, 30), as
+    people write them; the browser's number field then shows them in the page's language (« 0,5 »)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if isinstance(field, forms.DecimalField) and isinstance(value, Decimal) and value.is_finite():
+                self.initial[name] = value.normalize() if value != value.to_integral() else value.quantize(1)

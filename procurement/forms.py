@@ -4,6 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
+from common.forms import TrimmedDecimals
 from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
@@ -110,7 +111,7 @@ class DecpUploadForm(DsfrBaseForm):
     dry_run = forms.BooleanField(label="Vérifier seulement, sans rien importer", required=False)
 
 
-class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
+class SectorDefaultsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = SectorDefaults
         fields = ["labour_share", "insertion_rate", "hourly_cost"]
@@ -119,7 +120,7 @@ class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
 SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDefaultsForm, extra=0)
 
 
-class ClauseSettingsForm(forms.ModelForm, DsfrBaseForm):
+class ClauseSettingsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = ClauseSettings
         fields = ["fte_divisor", "siae_hourly_cost"]

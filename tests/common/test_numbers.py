@@ -64,3 +64,11 @@ def test_csv_writes_decimal_commas_and_xlsx_keeps_numbers_with_a_french_display(
     hours, amount = sheet["B2"], sheet["C2"]
     assert (hours.value, hours.number_format) == (108.5, "#,##0.00")
     assert (amount.value, amount.number_format) == (1722000, "#,##0")
+
+
+@pytest.mark.django_db
+def test_reference_values_show_without_trailing_zeros(client_as, facilitator):
+    page = client_as(facilitator).get(reverse("procurement:clause_settings")).content.decode()
+
+    assert 'value="0.5"' in page and 'value="0.05"' in page
+    assert 'value="0.5000"' not in page and 'value="30.00"' not in page
