@@ -67,8 +67,10 @@ RULES = {
     "matching.fairness": {Kind.FACILITATOR},
     # Organisations registered on the site, and requests to join one, wait for the facilitator's decision.
     "organisations.decide": {Kind.FACILITATOR},
-    # The SIAE directory is open to every logged-in organisation.
+    # The SIAE directory's API is open to every organisation (its pages to anyone: procurement.views).
     "siae_directory.read": set(Kind),
+    # Orders to SIAE: the SIAE receiving them, the company placing them, the buyer of the contract, the facilitator.
+    "siae_order.read": {Kind.BUYER, Kind.COMPANY, Kind.SIAE, Kind.FACILITATOR},
 }
 
 

@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from common import pages
+
 
 def as_api_error(exc):
     """A service's French refusal as DRF's 400 (field by field when it names fields) or 403, never a 500."""
@@ -68,7 +70,7 @@ def server_error(request):
         return JsonResponse(
             {"detail": "Erreur du serveur : l'équipe Passerelle est prévenue. Réessayez plus tard."}, status=500
         )
-    return defaults.server_error(request)
+    return pages.server_error(request)
 
 
 # The two shapes of DRF's error bodies, messages in French.
