@@ -172,11 +172,7 @@ class RejectForm(DsfrBaseForm):
         "Le relevé sera refusé pour de bon : ses heures ne compteront pas pour la clause. L'entreprise reçoit le motif "
         "ci-dessous et devra déclarer de nouveau les heures de ce mois, avec un justificatif valable."
     )
-    reason = forms.CharField(
-        label="Motif du refus, transmis à l'entreprise",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Indiquez le motif du refus."},
-    )
+    reason = forms.CharField(label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SiaeFilter(django_filters.FilterSet):
