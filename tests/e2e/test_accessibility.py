@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from playwright.sync_api import expect
 
 from common import accessibility
 from tests.accounts.factories import DEFAULT_PASSWORD
@@ -213,10 +214,17 @@ def test_the_facilitator_header_keeps_its_logo_whole_and_its_navigation_on_one_l
         "(() => { const logo = document.querySelector('.fr-header__logo .fr-logo');"
         " return logo.scrollWidth > logo.clientWidth + 1 || logo.getBoundingClientRect().width < 60; })()"
     )
-    # A menu opens on click and lists its links.
+    # A menu opens on click and lists its links, once the DSFR script has started (it marks the root element):
+    # a click before that lands on a button nothing listens to yet.
+    page.wait_for_selector("html[data-fr-js=true]", state="attached")
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Recrutement").click()
     menu_link = page.get_by_role("link", name="Mises à l'emploi", exact=True)
-    menu_visible = menu_link.is_visible()
+    try:
+        expect(menu_link).to_be_visible(timeout=5000)
+        menu_visible = True
+    except AssertionError:
+        menu_visible = False
     context.close()
 
     assert len(set(tops)) == 1, tops

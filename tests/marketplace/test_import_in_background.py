@@ -92,5 +92,5 @@ def test_an_import_is_its_prescribers_own(client_as, api_as, prescriber, other_p
 def test_a_small_file_is_still_imported_at_once(client_as, prescriber, job_title, settings):
     settings.IMPORT_BACKGROUND_BYTES = 1024 * 1024
     response = client_as(prescriber).post("/candidats/importer/", {"file": csv_upload([row(job_title)])}, follow=True)
-    assert "1 candidats importés." in response.content.decode()
+    assert "1 candidat importé." in response.content.decode()
     assert not CandidateImport.objects.exists()
