@@ -3,10 +3,11 @@ formula (starting with =, +, -, @) are neutralised with a leading quote."""
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.http import HttpResponse
+from django.utils.formats import number_format
 from openpyxl.drawing.image import Image
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -22,8 +23,44 @@ class Table:
     rows: list
 
 
+# kind of figure: (decimals shown on a page, unit after it, Excel number format of its cell). Excel writes the
+# format with "," for thousands and "." for decimals and shows it in the reader's language: « 1 234,5 ».
+NUMBER_KINDS = {
+    "count": (0, "", "#,##0"),
+    "hours": (0, "", "#,##0"),
+    "euros": (0, " €", '#,##0" €"'),
+    "money": (2, " €", '#,##0.00" €"'),
+    "percent": (1, " %", "0.0 %"),
+    "fte": (1, "", "#,##0.0"),
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure and its kind: a page writes it the French way (« 12 345 », « 44,2 % »), a workbook keeps the
+    exact number in its cell with the matching number format, a CSV the bare number. A percent is a fraction."""
+
+    value: object
+    kind: str = "count"
+
+    def __str__(self):
+        if self.value is None:
+            return "—"
+        decimals, unit, _ = NUMBER_KINDS[self.kind]
+        value = Decimal(self.value) * 100 if self.kind == "percent" else self.value
+        return french_number(value, decimals) + unit
+
+
+def french_number(value, decimals=0):
+    """« 12 345,7 »: rounded half up (Django's ``number_format`` cuts the digits off), thousands grouped."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
 def neutralise(value):
     """Quotes text a spreadsheet would run as a formula; decimals become numbers, the same on every database."""
+    if isinstance(value, Number):
+        value = value.value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     if isinstance(value, Decimal):
@@ -47,6 +84,10 @@ def to_xlsx(tables, *, images=()):
         for table in tables:
             _frame(table).to_excel(writer, sheet_name=table.title[:31], index=False)
             sheet = writer.sheets[table.title[:31]]
+            for row_number, row in enumerate(table.rows, start=2):
+                for column_number, value in enumerate(row, start=1):
+                    if isinstance(value, Number):
+                        sheet.cell(row_number, column_number).number_format = NUMBER_KINDS[value.kind][2]
             for column in sheet.columns:
                 sheet.column_dimensions[column[0].column_letter].width = max(12, min(60, len(str(column[0].value)) + 4))
         for title, png in images:
