@@ -73,8 +73,9 @@ def _frame(table):
 
 
 def to_csv(table):
-    """UTF-8 with BOM and semicolons, as French spreadsheets expect."""
-    return _frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
+    """UTF-8 with BOM and semicolons, as French spreadsheets expect. Lines end with CRLF, so that a field holding
+    a lone carriage return (a name typed as "\r=1+1") is quoted instead of cutting its row in two."""
+    return _frame(table).to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(tables, *, images=()):
