@@ -78,6 +78,11 @@ class Progress:
         return self.contract.state == ContractState.CLOSED
 
     @property
+    def is_running(self):
+        """Awarded or in progress: the hours are being delivered, so the projection means something."""
+        return self.contract.state in (ContractState.AWARDED, ContractState.IN_PROGRESS)
+
+    @property
     def rate(self):
         """Share of the due hours validated, in percent."""
         return round(self.validated * 100 / self.due, 1) if self.due else None

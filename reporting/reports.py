@@ -70,12 +70,6 @@ class Period:
             raise ValidationError(errors)
         return cls(bounds["from"], bounds["to"])
 
-    @property
-    def is_year(self):
-        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
-            self.start.year == self.end.year
-        )
-
 
 def contracts_for(organisation, period):
     """Contracts the organisation reports on: negotiated (confirmed or later) and running during the period."""
