@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Min, Q, Sum
 
-from procurement.models import ValidatedHours
+from procurement.models import ContractForecast, ValidatedHours
 from procurement.progress import ZERO, penalty_for, project
 
 
@@ -66,3 +66,10 @@ def forecasts(contracts, *, today):
         )
         result.append(Forecast(contract, validated, projected, status, first))
     return result
+
+
+def contracts_at_risk(organisation):
+    """The contracts in progress that the last monthly check found short, worst first (most hours at risk), among
+    those the organisation sees: every one for the facilitator, its own for a buyer or a company. Each row is a
+    ``ContractForecast`` with its contract and buyer: for the list page and the dashboards."""
+    return ContractForecast.objects.visible_to(organisation).at_risk().select_related("contract__buyer")

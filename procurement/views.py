@@ -17,7 +17,7 @@ from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
 from common.views import paginate
-from procurement import decp, progress, services, workflows
+from procurement import decp, forecast, progress, services, workflows
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import (
     AwardFormSet,
@@ -148,11 +148,9 @@ def contract_detail(request, pk):
 
 @organisation_required()
 def contracts_at_risk(request):
-    """Contracts in progress that the last monthly check found short of their hours, worst first: every one
-    for the facilitator, its own for a buyer or a company (``ContractForecast.objects.visible_to``)."""
-    forecasts = ContractForecast.objects.visible_to(request.organisation).at_risk().select_related("contract__buyer")
+    """Contracts in progress that the last monthly check found short of their hours, worst first."""
     context = {
-        "page_obj": paginate(request, forecasts),
+        "page_obj": paginate(request, forecast.contracts_at_risk(request.organisation)),
         "threshold": settings.SHORTFALL_ALERT_PERCENT,
     }
     return render(request, "procurement/contracts_at_risk.html", context)
