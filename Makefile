@@ -18,6 +18,7 @@ demo: $(VENV)/.installed-base
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py build_matching_index
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: lint test-sqlite test-postgres

@@ -89,8 +89,8 @@ def test_eligibility_is_flagged_not_ranked(pool):
 
 
 @pytest.mark.django_db
-def test_similar_occupations_exclude_the_occupation_itself(rome, mason_position):
-    similar = engine.similar_occupations("F9701", k=10)
-    assert [code for code, _, _ in similar] == ["F9702", "G9801"]
-    assert similar[0][2] > similar[1][2]
-    assert engine.similar_occupations("Z0000") == []
+def test_close_occupations_exclude_the_occupation_itself(rome, mason_position):
+    close = engine.close_occupations(["F9701"], k=10)
+    assert [c.code_rome for c in close] == ["F9702", "G9801"]
+    assert close[0].score > close[1].score
+    assert engine.close_occupations(["Z0000"]) == []
