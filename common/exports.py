@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.http import HttpResponse
-from django.utils.formats import number_format
 from openpyxl.drawing.image import Image
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,9 +51,11 @@ class Number:
 
 
 def french_number(value, decimals=0):
-    """« 12 345,7 »: rounded half up (Django's ``number_format`` cuts the digits off), thousands grouped."""
+    """« 12 345,7 »: rounded half up, thousands grouped by a no-break space and a decimal comma, as Django's
+    French format writes them; done here because ``number_format`` cuts digits off instead of rounding, and costs
+    a tenth of a millisecond a call (a report writes thousands)."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return f"{rounded:,.{decimals}f}".replace(",", "\xa0").replace(".", ",")
 
 
 def neutralise(value):

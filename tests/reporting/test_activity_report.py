@@ -450,11 +450,11 @@ def test_the_facilitators_year(year, client_as, facilitator, django_assert_num_q
     assert cells(page, "marches-clos")[0][-2:] == ["30,00 €", f"15{NBSP}000,00 €"]
 
     # A fixed number of queries whatever the data: session, user, memberships with their organisation (3); the
-    # report's 12: validated hours grouped by buyer, sector, company, modality and month, contracts grouped by
-    # buyer and sector, the settings row (FTE divisor), pending hours, awards grouped by company, SIAE orders
-    # grouped by SIAE, hires, the organisations' names, exits grouped by outcome, contracts at risk, closed
-    # contracts, their validated hours; then the header's count of unread notifications.
-    with django_assert_num_queries(16):
+    # report's 13: its contracts, validated hours grouped by contract, company and modality, and by month, the
+    # settings row (FTE divisor), hours waiting for validation, awards grouped by company, SIAE orders grouped by
+    # SIAE, hires, the organisations' names, exits grouped by outcome, contracts at risk, closed contracts and
+    # their validated hours; then the header's count of unread notifications.
+    with django_assert_num_queries(17):
         client.get(reverse("reporting:report_dashboard"))
 
 
