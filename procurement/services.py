@@ -386,24 +386,20 @@ def reject_statement(*, statement, actor, organisation, reason):
     return statement
 
 
-def _figure(value, decimals=0):
-    """« 12 345 », as French readers write numbers (thousands grouped, decimal comma)."""
-    return french_number(value, decimals)
-
-
 def _shortfall_details(prediction, today):
     contract = prediction.contract
     lines = [
-        f"Heures d'insertion dues : {_figure(prediction.due)} h.",
-        f"Heures validées au {today:%d/%m/%Y} : {_figure(prediction.validated)} h.",
+        f"Heures d'insertion dues : {french_number(prediction.due)} h.",
+        f"Heures validées au {today:%d/%m/%Y} : {french_number(prediction.validated)} h.",
         f"Projection au {contract.ends_on:%d/%m/%Y}, date de fin, au rythme actuel : "
-        f"{_figure(prediction.projected)} h.",
-        f"Heures à risque : {_figure(prediction.hours_at_risk)} h ({_figure(prediction.shortfall_percent, 1)} %).",
+        f"{french_number(prediction.projected)} h.",
+        f"Heures à risque : {french_number(prediction.hours_at_risk)} h "
+        f"({french_number(prediction.shortfall_percent, 1)} %).",
     ]
     if prediction.penalty_at_stake is not None:
         lines.append(
-            f"Pénalité en jeu : {_figure(prediction.penalty_at_stake, 2)} € "
-            f"({_figure(contract.penalty_per_missing_hour, 2)} € par heure manquante)."
+            f"Pénalité en jeu : {french_number(prediction.penalty_at_stake, 2)} € "
+            f"({french_number(contract.penalty_per_missing_hour, 2)} € par heure manquante)."
         )
     return "\n".join(lines)
 
@@ -413,7 +409,7 @@ def _alert_parties(prediction, companies, today):
     contract = prediction.contract
     notify(
         organisations=[contract.buyer, *companies],
-        text=f"Marché {contract.reference} : {_figure(prediction.shortfall_percent)} % des heures d'insertion "
+        text=f"Marché {contract.reference} : {french_number(prediction.shortfall_percent)} % des heures d'insertion "
         "à risque au rythme actuel.",
         details=_shortfall_details(prediction, today),
         link=reverse("procurement:contract_detail", args=[contract.pk]),
@@ -429,17 +425,17 @@ def _alert_facilitators(alerted):
     shown = 20
     penalties = [p.penalty_at_stake for p in alerted if p.penalty_at_stake is not None]
     lines = [
-        f"{p.contract.reference} ({p.contract.buyer.name}) : {_figure(p.hours_at_risk)} h à risque sur "
-        f"{_figure(p.due)} h dues"
-        + (f", pénalité en jeu {_figure(p.penalty_at_stake, 2)} €" if p.penalty_at_stake is not None else "")
+        f"{p.contract.reference} ({p.contract.buyer.name}) : {french_number(p.hours_at_risk)} h à risque sur "
+        f"{french_number(p.due)} h dues"
+        + (f", pénalité en jeu {french_number(p.penalty_at_stake, 2)} €" if p.penalty_at_stake is not None else "")
         + "."
         for p in alerted[:shown]
     ]
     if len(alerted) > shown:
         lines.append(f"… et {len(alerted) - shown} autres.")
     lines.append(
-        f"En tout : {_figure(sum((p.hours_at_risk for p in alerted), Decimal(0)))} h à risque, "
-        f"{_figure(sum(penalties, Decimal(0)), 2)} € de pénalités en jeu."
+        f"En tout : {french_number(sum((p.hours_at_risk for p in alerted), Decimal(0)))} h à risque, "
+        f"{french_number(sum(penalties, Decimal(0)), 2)} € de pénalités en jeu."
     )
     count = len(alerted)
     notify(
@@ -468,7 +464,8 @@ def check_shortfalls(*, today=None):
         .select_related("buyer")
         .order_by("pk")
     )
-    # Locked first: two runs at once wait for each other, and the second finds the month's alerts sent.
+    # Locked first: two runs at once wait for each other, and the second finds the month's alerts sent (on a
+    # contract's first check, the second run's insert fails and rolls back, its notifications with it).
     known = {
         row.contract_id: row
         for row in ContractForecast.objects.select_for_update(of=("self",)).filter(contract__in=contracts.values("pk"))
