@@ -3,11 +3,13 @@ formula (starting with =, +, -, @) are neutralised with a leading quote."""
 
 import io
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 from django.http import HttpResponse
 from openpyxl.drawing.image import Image
+
+from common import formats
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,7 +24,7 @@ class Table:
     rows: list
 
 
-# kind of figure: (decimals shown on a page, unit after it, Excel number format of its cell). Excel writes the
+# kind of figure: (most decimals shown on a page, unit after it, Excel number format of its cell). Excel writes the
 # format with "," for thousands and "." for decimals and shows it in the reader's language: « 1 234,5 ».
 NUMBER_KINDS = {
     "count": (0, "", "#,##0"),
@@ -36,8 +38,9 @@ NUMBER_KINDS = {
 
 @dataclass(frozen=True)
 class Number:
-    """A figure and its kind: a page writes it the French way (« 12 345 », « 44,2 % »), a workbook keeps the
-    exact number in its cell with the matching number format, a CSV the bare number. A percent is a fraction."""
+    """A figure and its kind: a page writes it the French way (``common.formats.number``: « 12 345 », « 44,2 % »),
+    a workbook keeps the exact number in its cell with the kind's number format, a CSV the bare number. A percent
+    is a fraction."""
 
     value: object
     kind: str = "count"
@@ -47,15 +50,7 @@ class Number:
             return "—"
         decimals, unit, _ = NUMBER_KINDS[self.kind]
         value = Decimal(self.value) * 100 if self.kind == "percent" else self.value
-        return french_number(value, decimals) + unit
-
-
-def french_number(value, decimals=0):
-    """« 12 345,7 »: rounded half up, thousands grouped by a no-break space and a decimal comma, as Django's
-    French format writes them; done here because ``number_format`` cuts digits off instead of rounding, and costs
-    a tenth of a millisecond a call (a report writes thousands)."""
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{decimals}f}".replace(",", "\xa0").replace(".", ",")
+        return formats.number(value, decimals) + unit
 
 
 def neutralise(value):
@@ -74,9 +69,23 @@ def _frame(table):
 
 
 def to_csv(table):
-    """UTF-8 with BOM and semicolons, as French spreadsheets expect. Lines end with CRLF, so that a field holding
-    a lone carriage return (a name typed as "\r=1+1") is quoted instead of cutting its row in two."""
-    return _frame(table).to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
+    """UTF-8 with BOM, semicolons and decimal commas, as French spreadsheets expect. Lines end with CRLF, so that a
+    field holding a lone carriage return (a name typed as "\r=1+1") is quoted instead of cutting its row in two."""
+    return _frame(table).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+
+
+# Number formats of the XLSX cells: codes are written the English way in the file and shown by the reader's
+# spreadsheet in its own language (« 1 234,5 » in French), and cells stay numbers.
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+
+
+def _format_numbers(sheet):
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+                continue
+            cell.number_format = INTEGER_FORMAT if float(cell.value).is_integer() else DECIMAL_FORMAT
 
 
 def to_xlsx(tables, *, images=()):
@@ -86,6 +95,8 @@ def to_xlsx(tables, *, images=()):
         for table in tables:
             _frame(table).to_excel(writer, sheet_name=table.title[:31], index=False)
             sheet = writer.sheets[table.title[:31]]
+            _format_numbers(sheet)
+            # A figure that says its kind (hours, euros, a share...) gets that kind's format instead.
             for row_number, row in enumerate(table.rows, start=2):
                 for column_number, value in enumerate(row, start=1):
                     if isinstance(value, Number):

@@ -16,7 +16,7 @@ from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import record
-from common.exports import french_number
+from common.formats import number
 from notifications.services import notify
 from procurement import forecast, workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
@@ -389,17 +389,15 @@ def reject_statement(*, statement, actor, organisation, reason):
 def _shortfall_details(prediction, today):
     contract = prediction.contract
     lines = [
-        f"Heures d'insertion dues : {french_number(prediction.due)} h.",
-        f"Heures validées au {today:%d/%m/%Y} : {french_number(prediction.validated)} h.",
-        f"Projection au {contract.ends_on:%d/%m/%Y}, date de fin, au rythme actuel : "
-        f"{french_number(prediction.projected)} h.",
-        f"Heures à risque : {french_number(prediction.hours_at_risk)} h "
-        f"({french_number(prediction.shortfall_percent, 1)} %).",
+        f"Heures d'insertion dues : {number(prediction.due)} h.",
+        f"Heures validées au {today:%d/%m/%Y} : {number(prediction.validated)} h.",
+        f"Projection au {contract.ends_on:%d/%m/%Y}, date de fin, au rythme actuel : {number(prediction.projected)} h.",
+        f"Heures à risque : {number(prediction.hours_at_risk)} h ({number(prediction.shortfall_percent, 1)} %).",
     ]
     if prediction.penalty_at_stake is not None:
         lines.append(
-            f"Pénalité en jeu : {french_number(prediction.penalty_at_stake, 2)} € "
-            f"({french_number(contract.penalty_per_missing_hour, 2)} € par heure manquante)."
+            f"Pénalité en jeu : {number(prediction.penalty_at_stake, 2)} € "
+            f"({number(contract.penalty_per_missing_hour, 2)} € par heure manquante)."
         )
     return "\n".join(lines)
 
@@ -409,7 +407,7 @@ def _alert_parties(prediction, companies, today):
     contract = prediction.contract
     notify(
         organisations=[contract.buyer, *companies],
-        text=f"Marché {contract.reference} : {french_number(prediction.shortfall_percent)} % des heures d'insertion "
+        text=f"Marché {contract.reference} : {number(prediction.shortfall_percent, 0)} % des heures d'insertion "
         "à risque au rythme actuel.",
         details=_shortfall_details(prediction, today),
         link=reverse("procurement:contract_detail", args=[contract.pk]),
@@ -425,17 +423,17 @@ def _alert_facilitators(alerted):
     shown = 20
     penalties = [p.penalty_at_stake for p in alerted if p.penalty_at_stake is not None]
     lines = [
-        f"{p.contract.reference} ({p.contract.buyer.name}) : {french_number(p.hours_at_risk)} h à risque sur "
-        f"{french_number(p.due)} h dues"
-        + (f", pénalité en jeu {french_number(p.penalty_at_stake, 2)} €" if p.penalty_at_stake is not None else "")
+        f"{p.contract.reference} ({p.contract.buyer.name}) : {number(p.hours_at_risk)} h à risque sur "
+        f"{number(p.due)} h dues"
+        + (f", pénalité en jeu {number(p.penalty_at_stake, 2)} €" if p.penalty_at_stake is not None else "")
         + "."
         for p in alerted[:shown]
     ]
     if len(alerted) > shown:
         lines.append(f"… et {len(alerted) - shown} autres.")
     lines.append(
-        f"En tout : {french_number(sum((p.hours_at_risk for p in alerted), Decimal(0)))} h à risque, "
-        f"{french_number(sum(penalties, Decimal(0)), 2)} € de pénalités en jeu."
+        f"En tout : {number(sum((p.hours_at_risk for p in alerted), Decimal(0)))} h à risque, "
+        f"{number(sum(penalties, Decimal(0)), 2)} € de pénalités en jeu."
     )
     count = len(alerted)
     notify(

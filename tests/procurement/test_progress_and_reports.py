@@ -129,8 +129,8 @@ def test_dashboard_exports_neutralise_formulas(
     company_org.name = "=Bâtiment Durable"
     company_org.save()
     company = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
-    # Hours negotiated 833, validated 350: their ratio beside them, a number (350 / 833 = 0.4202).
-    assert "\n'=Bâtiment Durable;1;833;350.0;0.4201" in company.content.decode("utf-8-sig")
+    # Hours negotiated 833, validated 350, their ratio beside them (350 / 833 = 0.4202), with French decimal commas.
+    assert "\n'=Bâtiment Durable;1;833;350,0;0,4201" in company.content.decode("utf-8-sig")
     annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reporting:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 

@@ -151,7 +151,7 @@ def test_alerts_once_a_month_while_behind_never_after_recovery_and_the_penalty_a
     assert alert.link == reverse("procurement:contract_detail", args=[contract.pk])
     assert "Projection au 31/12/2025, date de fin, au rythme actuel : 760 h." in alert.details
     assert "Heures à risque : 440 h (36,7 %)." in alert.details
-    assert "Pénalité en jeu : 8\xa0800,00 € (20,00 € par heure manquante)." in alert.details
+    assert "Pénalité en jeu : 8\xa0800 € (20 € par heure manquante)." in alert.details
     digest = Notification.objects.get(recipient=facilitator_org)
     assert digest.text == "1 marché à risque de ne pas atteindre ses heures d'insertion ce mois-ci."
     assert digest.link == reverse("procurement:contracts_at_risk")
@@ -204,7 +204,7 @@ def test_alerts_once_a_month_while_behind_never_after_recovery_and_the_penalty_a
     # The facilitator's list, and each party's own: the contract, with its figures; not the others'.
     for user in (story["facilitator"], buyer, story["company_user"]):
         page = client_as(user).get(reverse("procurement:contracts_at_risk")).content.decode()
-        assert "2025-VDP-RETARD" in page and "133 h (11,1 %)" in page and "2\xa0660,00 €" in page
+        assert "2025-VDP-RETARD" in page and "133 h (11,1 %)" in page and "2\xa0660 €" in page
     for user in (other_buyer, prescriber):
         page = client_as(user).get(reverse("procurement:contracts_at_risk")).content.decode()
         assert "2025-VDP-RETARD" not in page and "Aucun marché à risque" in page
@@ -220,7 +220,7 @@ def test_alerts_once_a_month_while_behind_never_after_recovery_and_the_penalty_a
     page = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
     closing = page[page.index('id="closing"') :]
     assert "Heures dues : 1\xa0200 h · validées : 800 h · manquantes : 400 h" in closing
-    assert "pénalité : <strong>8\xa0000,00 €</strong> (20,00 € par heure manquante)" in closing
+    assert "pénalité : <strong>8\xa0000 €</strong> (20 € par heure manquante)" in closing
 
     sheet = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("procurement:contract_export", args=[contract.pk])).content)
@@ -240,7 +240,7 @@ def test_alerts_once_a_month_while_behind_never_after_recovery_and_the_penalty_a
     closed = report.content.decode().split('id="marches-clos"')[1].split("</table>")[0].replace("\n", "")
     assert (
         "<td>2025-VDP-RETARD</td><td>Ville de Paris (test)</td><td>31/12/2025</td><td>1\xa0200</td><td>800</td>"
-        "<td>400</td><td>20,00 €</td><td>8\xa0000,00 €</td>"
+        "<td>400</td><td>20 €</td><td>8\xa0000 €</td>"
     ) in closed
     workbook = client.get(reverse("reporting:report_dashboard"), {"from": "2025-01-01", "export": "xlsx"})
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(io.BytesIO(workbook.content))["Marchés clos"]]

@@ -446,8 +446,9 @@ def test_the_facilitators_year(year, client_as, facilitator, django_assert_num_q
     assert synthesis[1] == ["Montant HT des opérations", f"470{NBSP}000{NBSP}000 €", "", ""]
     assert synthesis[3][1] == "402,1"  # 700,000 / 1,741 = 402.07
     assert synthesis[4][1:] == [f"2{NBSP}020", f"700{NBSP}000", "0,3 %"]
-    assert cells(page, "personnes")[2] == ["Résidents d&#x27;un QPV ou d&#x27;une ZRR", "3", "6", "50,0 %"]
-    assert cells(page, "marches-clos")[0][-2:] == ["30,00 €", f"15{NBSP}000,00 €"]
+    assert cells(page, "personnes")[2] == ["Résidents d&#x27;un QPV ou d&#x27;une ZRR", "3", "6", "50 %"]
+    assert cells(page, "personnes")[3][-1] == "33,3 %"  # 2 of 6
+    assert cells(page, "marches-clos")[0][-2:] == ["30 €", f"15{NBSP}000 €"]
 
     # A fixed number of queries whatever the data: session, user, memberships with their organisation (3); the
     # report's 13: its contracts, validated hours grouped by contract, company and modality, and by month, the
