@@ -204,7 +204,9 @@ def chart(progress, *, fmt="svg"):
     else:
         axes.axhline(progress.due, linestyle="--", color="#c9191e", label="Objectif")
     axes.set_ylabel("heures")
-    axes.set_title(f"{contract.reference} : heures d'insertion validées")
+    # A reference is the buyer's text: ``parse_math=False`` keeps matplotlib from reading "$\\foo$" as a formula
+    # (which failed the chart, and the Excel export that embeds it, for everyone).
+    axes.set_title(f"{contract.reference} : heures d'insertion validées", parse_math=False)
     axes.legend(loc="upper left")
     axes.grid(alpha=0.3)
     figure.autofmt_xdate()

@@ -5,11 +5,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import render
 
 from accounts.perms import can, organisation_required
 from common import exports
 from reporting import reports
+
+# Years a report may cover: public contracts with social clauses in Paris date from the 2000s.
+REPORT_YEARS = (2000, 2100)
 
 
 @organisation_required("reports.own")
@@ -40,5 +44,7 @@ def report_dashboard(request):
 @organisation_required("reports.all")
 def annual_report(request, year):
     """The facilitator's year as one workbook: the same tables as the page, one sheet each."""
+    if not REPORT_YEARS[0] <= year <= REPORT_YEARS[1]:  # /annuel/0.xlsx or 99999.xlsx: no such report
+        raise Http404("Aucun rapport pour cette année.")
     report = reports.ActivityReport(request.organisation, reports.Period.year(year))
     return exports.download(exports.to_xlsx(report.tables()), f"bilan-annuel-{year}.xlsx")

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
@@ -124,9 +124,9 @@ def api_as():
     """``api_as(user)``: an API client sending ``user``'s token, as a script would."""
 
     def make(user):
-        token, _ = Token.objects.get_or_create(user=user)
+        _, token = AuthToken.objects.create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make

@@ -44,6 +44,9 @@ STATE_PAGES = [
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
     (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
     (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
+    (lambda o: "/organisation/en-attente/", ["buyer"]),
+    (lambda o: "/compte/acces/deconnexion-partout/", ["buyer"]),
+    (lambda o: f"/compte/acces/jetons/{o['api_token'].token_key}/revoquer/", ["buyer"]),
 ]
 # Routes no role walks as a page, and why (by the start of their address).
 NOT_WALKED = {
@@ -59,6 +62,8 @@ DOWNLOAD = re.compile(r"\.(xlsx|csv|json|svg)(\?|$)")
 # A route that only answers POST is reached through the page holding its form.
 POST_ONLY = {
     "accounts:switch_organisation",
+    "accounts:join_organisation",
+    "accounts:decide",
     "marketplace:position_state",
     "marketplace:placement_outcome",
     "notifications:notifications_mark_read",
@@ -72,6 +77,7 @@ POST_ONLY = {
 def objects(world, buyer_org, company_user, buyer):  # noqa: F811
     """The matrix's world, and objects in the states its pages need."""
     from django.utils import timezone
+    from knox.models import AuthToken
 
     from accounts.models import Invitation
     from tests.procurement.factories import ContractFactory
@@ -86,6 +92,7 @@ def objects(world, buyer_org, company_user, buyer):  # noqa: F811
             invited_by=company_user,
             expires_at=timezone.now() + Invitation.VALIDITY,
         ),
+        "api_token": AuthToken.objects.create(user=buyer)[0],
     }
 
 
