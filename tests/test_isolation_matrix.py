@@ -51,6 +51,7 @@ MATRIX = {
         lambda w: f"/marches/{w['contract'].pk}/avancement.xlsx",
         (302, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
+    "contracts_at_risk": (lambda w: "/marches/a-risque/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "clause_settings": (lambda w: "/marches/valeurs-de-reference/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),

@@ -343,6 +343,12 @@ FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
 # Profile counts (RSA, disability, women...) below this are shown as "moins de N" to everyone but the
 # facilitator: on a small contract, one person is easy to recognise.
 REPORT_SMALL_COUNT_THRESHOLD = env_int("REPORT_SMALL_COUNT_THRESHOLD", 5)
+# Shortfall alerts (``manage.py check_shortfalls``, monthly): a contract in progress whose projection at the
+# current pace misses more than this share of its hours due (percent) is at risk, and its buyer, companies and
+# the facilitator are told once a month...
+SHORTFALL_ALERT_PERCENT = env_int("SHORTFALL_ALERT_PERCENT", 10)
+# ...once it has run this many months since its notification: before, there is no pace to project from.
+SHORTFALL_GRACE_MONTHS = env_int("SHORTFALL_GRACE_MONTHS", 3)
 # Version of the consent text prescribers have candidates agree to.
 CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many

@@ -47,11 +47,11 @@ def test_public_pages_and_api_docs(tab):
 @pytest.mark.parametrize(
     ("user_fixture", "pages"),
     [
-        ("buyer", ["/tableau-de-bord/", "/marches/"]),
+        ("buyer", ["/tableau-de-bord/", "/marches/", "/marches/rapports/"]),
         ("company_user", ["/tableau-de-bord/", "/offres/nouvelle/"]),
         ("prescriber", ["/tableau-de-bord/", "/candidats/nouveau/"]),
         ("siae_user", ["/tableau-de-bord/"]),
-        ("facilitator", ["/tableau-de-bord/", "/suivi/"]),
+        ("facilitator", ["/tableau-de-bord/", "/suivi/", "/marches/rapports/", "/marches/a-risque/"]),
     ],
 )
 def test_each_role_main_pages(request, tab, user_fixture, pages):
