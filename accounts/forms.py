@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from dsfr.forms import DsfrBaseForm
 
-from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+from accounts.enums import OrganisationKind, OrganisationStatus, PrescriberKind, SiaeKind
 from accounts.models import Organisation
 from reference.forms import CommuneField
 
@@ -44,7 +44,16 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
         ]
 
     def clean_siret(self):
-        return "".join(self.cleaned_data["siret"].split())
+        value = "".join(self.cleaned_data["siret"].split())
+        # Already on Passerelle: the person is offered to ask to join it (see the template), never a twin.
+        self.existing = Organisation.objects.filter(siret=value).exclude(kind=OrganisationKind.FACILITATOR).first()
+        if self.existing is not None:
+            raise forms.ValidationError(
+                "Cette organisation existe déjà sur Passerelle : demandez à la rejoindre plutôt que d'en créer "
+                "une seconde.",
+                code="unique",
+            )
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -70,12 +79,27 @@ OrganisationForm.base_fields["prescriber_kind"].choices = [("", "—")] + Prescr
 OrganisationForm.base_fields["siae_kind"].choices = [("", "—")] + SiaeKind.choices
 
 
+class DecisionForm(DsfrBaseForm):
+    """The facilitator's decision on an organisation or a request to join one: nothing chosen in advance."""
+
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[(OrganisationStatus.APPROVED, "Valider"), (OrganisationStatus.REFUSED, "Refuser")],
+        widget=forms.RadioSelect,
+    )
+
+
 class InvitationForm(DsfrBaseForm):
     email = forms.EmailField(label="Adresse e-mail de la personne à inviter")
 
 
+CHOOSE_A_STATE = "Choisissez un état de la liste."
+
+
 class MoveField(forms.ChoiceField):
     """Offers the moves as choices; which targets are refused, and why, is the workflow's to say."""
+
+    default_error_messages = {"required": CHOOSE_A_STATE}
 
     def validate(self, value):
         forms.Field.validate(self, value)
@@ -97,6 +121,8 @@ class TransitionForm(DsfrBaseForm):
 
     def clean_target(self):
         target = self.cleaned_data["target"]
+        if target not in self.workflow.states.values:  # whatever a page or a script sent, NUL bytes included
+            raise forms.ValidationError(CHOOSE_A_STATE)
         try:
             self.transition = self.workflow.check(self.obj, target, self.organisation)
         except PermissionDenied as exc:

@@ -1,5 +1,5 @@
-"""Times the contract progress page, the facilitator's dashboard and the summary API on the demo data
-(``python -m benchmarks --scale 100 --only procurement``): median of N runs with the Django test client."""
+"""Times the contract progress page on the demo data (``python -m benchmarks --scale 100 --only procurement``):
+median of N runs with the Django test client. The reports are timed by ``benchmarks.reporting``."""
 
 import statistics
 import time

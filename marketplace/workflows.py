@@ -7,7 +7,6 @@ either once it has; withdrawn by the prescriber at any active stage. A placement
 refused by the facilitator. ``marketplace.services`` is the only writer of their states.
 """
 
-from accounts import perms
 from accounts.enums import OrganisationKind as Kind
 from accounts.workflows import Transition, Workflow
 from marketplace.enums import ACTIVE_SUBMISSION_STATES, PlacementState, PositionState
@@ -85,14 +84,3 @@ NEXT_PARTY = {
     S.REFUSED: Kind.PRESCRIBER,
     S.WITHDRAWN: Kind.FACILITATOR,
 }
-
-
-def submission_history(submission, organisation):
-    """The steps of a submission this organisation may read: a company's view starts when the submission
-    reached it (the earlier notes may speak of the person's situation)."""
-    steps = submission.transitions.select_related("actor", "organisation")
-    if not perms.can_see_eligibility(organisation, submission.candidate.prescriber_id):
-        if submission.reached_company_at is None:
-            return steps.none()
-        steps = steps.filter(at__gte=submission.reached_company_at)
-    return steps

@@ -5,8 +5,11 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, SiaeKind
+from accounts.forms import MoveField, TransitionForm
 from accounts.models import Organisation
-from procurement.enums import AwardRole, Modality, ProofKind
+from common.forms import TrimmedDecimals
+from procurement import workflows
+from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector, StatementState
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
 
@@ -81,6 +84,13 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
         super()._post_clean()
 
 
+class ContractFilterForm(forms.Form):
+    """The contract list's filters (templates/components/filters.html), every one optional."""
+
+    etat = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + ContractState.choices, required=False)
+    secteur = forms.ChoiceField(label="Secteur", choices=[("", "Tous les secteurs")] + Sector.choices, required=False)
+
+
 class AwardForm(DsfrBaseForm):
     siret = forms.CharField(label="SIRET de l'entreprise", max_length=20)
     # With an initial value, a row left untouched counts as empty and is skipped: the browser sends the
@@ -100,7 +110,7 @@ class DecpUploadForm(DsfrBaseForm):
     dry_run = forms.BooleanField(label="Vérifier seulement, sans rien importer", required=False)
 
 
-class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
+class SectorDefaultsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = SectorDefaults
         fields = ["labour_share", "insertion_rate", "hourly_cost"]
@@ -109,7 +119,7 @@ class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
 SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDefaultsForm, extra=0)
 
 
-class ClauseSettingsForm(forms.ModelForm, DsfrBaseForm):
+class ClauseSettingsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = ClauseSettings
         fields = ["fte_divisor", "siae_hourly_cost"]
@@ -156,18 +166,43 @@ class DeclareHoursForm(DsfrBaseForm):
     proof = forms.FileField(label="Justificatif (PDF, JPEG ou PNG)")
 
 
+class RejectStatementForm(TransitionForm):
+    """Refusing a statement is final: the reason goes to the company. Confirmed in a modal, or on its own page."""
+
+    CONSEQUENCE = (
+        "Le relevé sera refusé pour de bon : ses heures ne compteront pas pour la clause. L'entreprise reçoit le motif "
+        "ci-dessous et devra déclarer de nouveau les heures de ce mois, avec un justificatif valable."
+    )
+    target = MoveField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, statement, organisation, **kwargs):
+        kwargs.setdefault("auto_id", f"id_reject_{statement.pk}_%s")
+        super().__init__(
+            *args,
+            workflow=workflows.STATEMENT,
+            obj=statement,
+            organisation=organisation,
+            initial={"target": StatementState.REJECTED},
+            **kwargs,
+        )
+
+
 class SiaeFilter(django_filters.FilterSet):
     """The SIAE directory's search: by kind, sector, commune served and name."""
 
     name = django_filters.CharFilter(field_name="organisation__name", lookup_expr="icontains", label="Nom")
-    kind = django_filters.ChoiceFilter(field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type")
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type", empty_label="Tous les types"
+    )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur"
+        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur", empty_label="Tous les secteurs"
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
         queryset=Commune.objects.filter(department__in=["75", "92", "93", "94"]),
         label="Commune desservie",
+        empty_label="Toutes les communes",
     )
 
     class Meta:

@@ -3,27 +3,30 @@ role through ``accounts.perms`` (403) and calls a service."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
-from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
 from accounts.forms import TransitionForm
 from accounts.perms import can, organisation_required
 from common import exports, refusals
 from common.views import paginate, renamed_params
-from procurement import decp, progress, services, workflows
-from procurement.enums import ContractState, Sector, StatementState
+from procurement import decp, forecast, progress, services, workflows
+from procurement.enums import StatementState
 from procurement.forms import (
     AwardFormSet,
     ClauseSettingsForm,
+    ContractFilterForm,
     ContractForm,
     DeclareHoursForm,
     DecpUploadForm,
+    RejectStatementForm,
     SectorDefaultsFormSet,
     SiaeDirectoryFilter,
     SiaeOrderForm,
@@ -32,9 +35,11 @@ from procurement.forms import (
 from procurement.models import (
     ClauseSettings,
     Contract,
+    ContractForecast,
     HoursSource,
     HoursStatement,
     SectorDefaults,
+    SiaeOrder,
     SiaeProfile,
 )
 
@@ -47,17 +52,15 @@ def _contract(request, pk):
 @organisation_required()
 def contract_list(request):
     contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at", "-pk")
-    state, sector = request.GET.get("etat"), request.GET.get("secteur")
-    if state in ContractState.values:
-        contracts = contracts.filter(state=state)
-    if sector in Sector.values:
-        contracts = contracts.filter(sector=sector)
+    filters = ContractFilterForm(request.GET)
+    if filters.is_valid():
+        if filters.cleaned_data["etat"]:
+            contracts = contracts.filter(state=filters.cleaned_data["etat"])
+        if filters.cleaned_data["secteur"]:
+            contracts = contracts.filter(sector=filters.cleaned_data["secteur"])
     context = {
         "page_obj": paginate(request, contracts),
-        "states": ContractState.choices,
-        "sectors": Sector.choices,
-        "state": state,
-        "sector": sector,
+        "filters": filters,
         "can_create": can(request.organisation, "contract.create"),
     }
     return render(request, "procurement/contract_list.html", context)
@@ -113,11 +116,16 @@ def contract_detail(request, pk):
         )
     )
     awards = contract.awards.select_related("company").order_by("role", "company__name")
+    moves = workflows.CONTRACT.moves(contract, organisation)
     context = {
         "contract": contract,
         "progress": progress.contract_progress(contract),
         "transitions": contract.transitions.select_related("actor", "organisation"),
-        "form": TransitionForm(workflow=workflows.CONTRACT, obj=contract, organisation=organisation),
+        # Moves that can be undone are buttons; the others confirm first (IRREVERSIBLE says what they do).
+        "moves": [move for move in moves if move.target not in workflows.IRREVERSIBLE],
+        "irreversible": [
+            (move, workflows.IRREVERSIBLE[move.target]) for move in moves if move.target in workflows.IRREVERSIBLE
+        ],
         "can_edit": workflows.can_edit(contract, organisation),
         "awards": awards,
         "orders": contract.siae_orders.select_related("siae", "company").order_by("-created_at"),
@@ -126,14 +134,37 @@ def contract_detail(request, pk):
         and contract.state in workflows.EXECUTION_STATES
         and any(award.company_id == organisation.pk for award in awards),
         "is_owner_company": can(organisation, "hours.declare"),
+        "forecast": ContractForecast.objects.filter(contract=contract).first(),
     }
     return render(request, "procurement/contract_detail.html", context)
 
 
-@require_POST
+@organisation_required()
+def contracts_at_risk(request):
+    """Contracts in progress that the last monthly check found short of their hours, worst first."""
+    context = {
+        "page_obj": paginate(request, forecast.contracts_at_risk(request.organisation)),
+        "threshold": settings.SHORTFALL_ALERT_PERCENT,
+    }
+    return render(request, "procurement/contracts_at_risk.html", context)
+
+
+@renamed_params({"to": "etat"})
 @organisation_required()
 def contract_transition(request, pk):
+    """POST: moves the contract. GET ``?etat=``: the confirmation page of an irreversible move (closing), for a
+    browser without JavaScript; with it, the same form opens in a modal on the contract's page."""
     contract = _contract(request, pk)
+    if request.method != "POST":
+        moves = workflows.CONTRACT.moves(contract, request.organisation)
+        transition = next((move for move in moves if move.target == request.GET.get("etat")), None)
+        if transition is None or transition.target not in workflows.IRREVERSIBLE:
+            return redirect("procurement:contract_detail", pk=contract.pk)
+        return render(
+            request,
+            "procurement/contract_confirm.html",
+            {"contract": contract, "transition": transition, "consequence": workflows.IRREVERSIBLE[transition.target]},
+        )
     form = TransitionForm(request.POST, workflow=workflows.CONTRACT, obj=contract, organisation=request.organisation)
     if not form.is_valid():
         refusals.flash(request, ValidationError(form.errors))
@@ -177,9 +208,33 @@ def contract_chart(request, pk):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+def closing_rows(state):
+    """Hours due, validated, missing and the penalty (at closing), or the projection, the hours at risk and
+    the penalty at stake (in progress): what the contract page shows and its export carries."""
+    per_hour = state.contract.penalty_per_missing_hour
+    rows = [["Heures d'insertion dues", state.due], ["Heures validées", state.validated]]
+    if state.is_closed:
+        rows += [["Heures manquantes", state.remaining], ["Pénalité par heure manquante (€)", per_hour]]
+        rows.append(["Pénalité due (€)", state.penalty])
+    else:
+        rows += [
+            ["Projection à la date de fin au rythme actuel", state.projected],
+            ["Heures à risque", state.hours_at_risk],
+            ["Pénalité par heure manquante (€)", per_hour],
+            ["Pénalité en jeu (€)", state.penalty_at_stake],
+        ]
+    return [[label, "non fixée" if value is None else value] for label, value in rows]
+
+
 def progress_tables(state):
     """The contract's progress as exportable tables."""
     return [
+        exports.Table(
+            "bilan",
+            "Bilan à la clôture" if state.is_closed else "Bilan et projection",
+            ["Indicateur", "Valeur"],
+            closing_rows(state),
+        ),
         exports.Table(
             "modalites",
             "Par modalité",
@@ -234,13 +289,38 @@ def clause_settings(request):
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
+@login_not_required
 @renamed_params({"name": "nom", "kind": "type", "sector": "secteur"})
-@organisation_required("siae_directory.read")
 def siae_directory(request):
+    """Public, as a buyer or a company looking for a partner would first search it (contacts need a login)."""
     profiles = SiaeDirectoryFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
     return render(
         request, "procurement/siae_directory.html", {"filter": profiles, "page_obj": paginate(request, profiles.qs)}
     )
+
+
+@login_not_required
+def siae_detail(request, pk):
+    """One SIAE's page in the directory; its contact is shown to logged-in organisations only."""
+    profile = get_object_or_404(SiaeProfile.objects.for_directory(), pk=pk)
+    context = {
+        "profile": profile,
+        "organisation": profile.organisation,
+        "shows_contact": request.organisation is not None,
+        "is_own": request.organisation is not None and request.organisation.pk == profile.organisation_id,
+    }
+    return render(request, "procurement/siae_detail.html", context)
+
+
+@organisation_required("siae_order.read")
+def siae_order_list(request):
+    """Orders to SIAE: those an SIAE received, a company placed, on a buyer's contracts; all for the facilitator."""
+    orders = (
+        SiaeOrder.objects.visible_to(request.organisation)
+        .select_related("contract", "company", "siae")
+        .order_by("-starts_on", "-pk")
+    )
+    return render(request, "procurement/siae_order_list.html", {"page_obj": paginate(request, orders)})
 
 
 @organisation_required()
@@ -285,7 +365,9 @@ def statement_list(request):
         .select_related("source__contract", "source__company", "declared_by")
         .order_by("month", "pk")
     )
-    state = request.GET.get("etat", StatementState.DECLARED)
+    can_validate = can(organisation, "hours.validate")
+    # The facilitator opens its queue (statements to check); everyone else sees all their statements.
+    state = request.GET.get("etat", StatementState.DECLARED if can_validate else "")
     if state in StatementState.values:
         statements = statements.filter(state=state)
     page = paginate(request, statements)
@@ -295,7 +377,15 @@ def statement_list(request):
         "page_obj": page,
         "state": state,
         "states": StatementState.choices,
-        "can_validate": can(organisation, "hours.validate"),
+        "state_values": StatementState.values,
+        "can_validate": can_validate,
+        "reject_consequence": RejectStatementForm.CONSEQUENCE,
+        # A company declares from here: one link per source of its contracts in execution.
+        "sources": HoursSource.objects.filter(company=organisation, contract__state__in=workflows.EXECUTION_STATES)
+        .select_related("contract")
+        .order_by("contract__reference", "label")
+        if can(organisation, "hours.declare")
+        else [],
     }
     return render(request, "procurement/statement_list.html", context)
 
@@ -328,28 +418,42 @@ def declare_hours(request, source_pk):
     return render(request, "procurement/declare_hours.html", {"form": form, "source": source, "adjusts": adjusts})
 
 
-@require_POST
 @organisation_required()
 def statement_transition(request, pk):
-    """Validates or rejects (saying why) a declared statement: the facilitator's two buttons on the list."""
+    """POST: validates or rejects (saying why) a declared statement, the facilitator's two buttons on the list.
+    GET: the confirmation page of a refusal, for a browser without JavaScript (with it, it opens in a modal)."""
     statement = get_object_or_404(
-        HoursStatement.objects.visible_to(request.organisation).select_related("source"), pk=pk
+        HoursStatement.objects.visible_to(request.organisation).select_related("source__contract", "source__company"),
+        pk=pk,
     )
-    form = TransitionForm(request.POST, workflow=workflows.STATEMENT, obj=statement, organisation=request.organisation)
+    organisation = request.organisation
+    rejecting = request.POST.get("target", StatementState.REJECTED) == StatementState.REJECTED
+    if rejecting:
+        form = RejectStatementForm(
+            request.POST if request.method == "POST" else None, statement=statement, organisation=organisation
+        )
+    else:
+        form = TransitionForm(request.POST, workflow=workflows.STATEMENT, obj=statement, organisation=organisation)
+    if request.method != "POST":
+        if StatementState.REJECTED not in {move.target for move in form.moves}:
+            return redirect("procurement:statement_list")
+        return render(request, "procurement/statement_reject.html", {"statement": statement, "form": form})
     if not form.is_valid():
+        if rejecting and "target" not in form.errors:
+            return render(request, "procurement/statement_reject.html", {"statement": statement, "form": form})
         refusals.flash(request, ValidationError(form.errors))
     elif refusals.call(
         services.transition_statement,
         request=request,
         statement=statement,
         actor=request.user,
-        organisation=request.organisation,
+        organisation=organisation,
         **form.service_kwargs(),
     ):
         messages.success(
             request,
-            f"{floatformat(statement.hours, -2)} h validées."
-            if form.cleaned_data["target"] == StatementState.VALIDATED
-            else "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.",
+            "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord."
+            if rejecting
+            else f"{floatformat(statement.hours, -2)} h validées.",
         )
     return redirect("procurement:statement_list")

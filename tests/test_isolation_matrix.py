@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from marketplace.enums import ContractType, PlacementState
-from marketplace.models import Placement
+from marketplace.enums import ContractType, PlacementState, SubmissionState
+from marketplace.models import CandidateImport, Placement, SubmissionTransition
 from procurement.enums import StatementState
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory, member_of
@@ -72,7 +72,16 @@ MATRIX = {
         lambda w: "/marches/valeurs-de-reference/",
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
-    "procurement:siae_directory": (lambda w: "/marches/siae/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:contracts_at_risk": (lambda w: "/marches/a-risque/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:siae_directory": (lambda w: "/marches/siae/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "procurement:siae_detail": (
+        lambda w: f"/marches/siae/{w['siae_profile'].pk}/",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "procurement:siae_order_list": (
+        lambda w: "/marches/commandes-siae/",
+        (302, 200, 200, 200, 200, 403, 403, 200, 200),
+    ),
     "procurement:statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "procurement:declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
@@ -88,6 +97,10 @@ MATRIX = {
         lambda w: f"/offres/{w['position'].pk}/",
         (200, 200, 200, 200, 200, 200, 200, 200, 200),
     ),
+    "marketplace:position_propose": (
+        lambda w: f"/offres/{w['position'].pk}/proposer/",
+        (302, 403, 403, 403, 403, 200, 200, 403, 403),
+    ),
     "marketplace:position_detail (brouillon)": (
         lambda w: f"/offres/{w['draft_position'].pk}/",
         (404, 200, 404, 200, 404, 404, 404, 404, 200),
@@ -101,12 +114,20 @@ MATRIX = {
     "marketplace:candidate_list": (lambda w: "/candidats/", (302, 403, 403, 403, 403, 200, 200, 403, 200)),
     "marketplace:candidate_create": (lambda w: "/candidats/nouveau/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
     "marketplace:candidate_import": (lambda w: "/candidats/importer/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "marketplace:candidate_import_job": (
+        lambda w: f"/candidats/importer/{w['candidate_import'].pk}/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
     "marketplace:candidate_detail": (
         lambda w: f"/candidats/{w['candidate'].pk}/",
         (302, 404, 404, 404, 404, 200, 404, 404, 200),
     ),
     "marketplace:candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
+    "marketplace:candidate_skills": (
+        lambda w: f"/candidats/{w['candidate'].pk}/competences/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
     "marketplace:eligibility_check": (
@@ -160,6 +181,34 @@ MATRIX = {
     ),
     "matching:matching_fairness": (lambda w: "/rapprochement/equite/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
     "accounts:members": (lambda w: "/organisation/membres/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "accounts:pending": (lambda w: "/organisation/en-attente/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "accounts:join_organisation": (
+        lambda w: "/organisation/rejoindre/",
+        (302, 404, 404, 404, 404, 404, 404, 404, 404),
+        "post",
+    ),
+    "accounts:decide": (
+        lambda w: f"/organisations/a-valider/organisation/{w['organisations']['company'].pk}/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302),
+        "post",
+    ),
+    "accounts:revoke_api_token": (
+        lambda w: f"/compte/acces/jetons/{w['token_keys']['buyer']}/revoquer/",
+        (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    "accounts:end_every_session": (
+        lambda w: "/compte/acces/deconnexion-partout/",
+        (302, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "legal_notice": (lambda w: "/mentions-legales/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "personal_data": (lambda w: "/donnees-personnelles/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "candidate_information": (
+        lambda w: "/donnees-personnelles/candidats/",
+        (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "help": (lambda w: "/aide/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "accounts:decisions": (lambda w: "/organisations/a-valider/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "accounts:api_access": (lambda w: "/compte/acces/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api-me": (lambda w: "/api/v1/me/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "contract-list": (lambda w: "/api/v1/contracts/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "contract-detail": (
@@ -199,6 +248,10 @@ MATRIX = {
     "api-candidate-matches": (
         lambda w: f"/api/v1/candidates/{w['candidate'].pk}/matches/",
         (401, 403, 403, 403, 403, 200, 404, 403, 200),
+    ),
+    "api-candidate-import-detail": (
+        lambda w: f"/api/v1/candidate-imports/{w['candidate_import'].pk}/",
+        (401, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
     "api-eligibility-check-list": (
         lambda w: "/api/v1/eligibility-checks/",
@@ -272,7 +325,7 @@ MATRIX = {
     ),
     "marketplace:submission_transition": (
         lambda w: f"/candidatures/{w['submission'].pk}/transition/",
-        (302, 404, 404, 200, 404, 200, 404, 404, 200),
+        (302, 404, 404, 302, 404, 302, 404, 404, 302),
         "post",
     ),
     "marketplace:placement_transition": (
@@ -396,6 +449,7 @@ ROLE_USERS = {
 # URLs of the URLconf no row walks, and why.
 NOT_IN_THE_MATRIX = {
     "accounts:accept_invitation": "reached with its secret token only (tests/accounts/test_invitation.py)",
+    "admin:auth_user_password_change": "the admin's, staff only (tests/accounts/test_admin.py)",
     "api-token": "exchanges credentials for a token, holds no organisation's data (tests/accounts/test_api_auth.py)",
 }
 # The project's own URLs: those of its apps and of config (the admin and allauth are tested on their own).
@@ -403,8 +457,7 @@ OWN_MODULES = ("accounts", "audit", "common", "config", "marketplace", "matching
 OWN_MODULES += ("reference", "reporting", "drf_spectacular", "django.views.generic")
 
 
-@module_rows
-def world():
+def build_world():
     """One organisation and one member per role; a contract of the buyer awarded to the company, one open position
     on it and a draft, one candidate of the prescriber sent to the company and hired (placement pending), one
     statement to check and one validated, an SIAE with its profile and an order."""
@@ -419,14 +472,24 @@ def world():
         "facilitator": OrganisationFactory(kind=OrganisationKind.FACILITATOR, name="Maison de l'Emploi (test)"),
     }
     users = {role: member_of(organisation, is_admin=True) for role, organisation in organisations.items()}
-    tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+    created = {role: AuthToken.objects.create(user=user) for role, user in users.items()}
+    tokens = {role: token for role, (_, token) in created.items()}
     contract = ContractFactory(buyer=organisations["buyer"], in_progress=True)
     Award.objects.create(contract=contract, company=organisations["company"], hours_share=contract.clause_hours)
     source = HoursSourceFactory(contract=contract, company=organisations["company"])
     position = PositionFactory(company=organisations["company"], contract=contract)
     candidate = CandidateFactory(prescriber=organisations["prescriber"])
     check = EligibilityCheckFactory(candidate=candidate, checked_by_organisation=organisations["facilitator"])
-    submission = SubmissionFactory(candidate=candidate, position=position, sent=True)
+    submission = SubmissionFactory(candidate=candidate, position=position, sent=True, note=PRESCRIBER_NOTES[0])
+    SubmissionTransition.objects.create(
+        submission=submission,
+        from_state=SubmissionState.SUBMITTED,
+        to_state=SubmissionState.PRESELECTED,
+        actor=submission.submitted_by,
+        organisation=organisations["facilitator"],
+        at=submission.reached_company_at - datetime.timedelta(hours=1),
+        reason=PRESCRIBER_NOTES[1],
+    )
 
     def placement(submission, state):
         return Placement.objects.create(
@@ -455,6 +518,7 @@ def world():
         "organisations": organisations,
         "users": users,
         "tokens": tokens,
+        "token_keys": {role: instance.token_key for role, (instance, _) in created.items()},
         "contract": contract,
         "source": source,
         "statement": HoursStatementFactory(source=source),
@@ -469,9 +533,17 @@ def world():
         "refused_placement": placement(other, PlacementState.REFUSED),
         "draft_position": PositionFactory(company=organisations["company"], contract=contract, state="draft"),
         "siae": siae.organisation,
+        "siae_profile": siae,
+        "candidate_import": CandidateImport.objects.create(
+            organisation=organisations["prescriber"], actor=users["prescriber"], file_name="vivier.csv"
+        ),
         "order": order,
         "occupation": position.job_title.occupation_id,
     }
+
+
+# Built once for the module's nine roles (tests/shared.py); the browser walk builds its own, committed.
+world = module_rows(build_world)
 
 
 # Roles that may never read the candidate's identity, whatever the page.
@@ -488,6 +560,16 @@ ELIGIBILITY_MARKERS = [
     "1998-03-15",
     "15/03/1998",
 ]
+# The prescriber's notes are a resource of their own: its message with the submission and the notes of the history
+# before the submission reached the company speak of the person's situation. Only these roles read them, and they
+# do read them on the submission's page and in its API (so that the check below can fail).
+PRESCRIBER_NOTES = ["Note-prescripteur : situation de handicap", "Note-avant-envoi : bénéficiaire du RSA"]
+SEE_PRESCRIBER_NOTES = {"prescriber", "facilitator"}
+NOTES_SHOWN_IN = {
+    "marketplace:submission_detail": PRESCRIBER_NOTES,
+    "api-submission-detail": PRESCRIBER_NOTES[:1],
+    "api-submission-history": PRESCRIBER_NOTES[1:],
+}
 # Pages where criteria appear as labels, not as anyone's data: the forms a prescriber fills in for its
 # own pool (choices), the import's model file (a fictitious example row), the reports (row headers of aggregate
 # counts) and the API's schema (field names and choices).
@@ -550,6 +632,11 @@ def test_every_resource_answers_each_role_as_expected(role, world, client):
             leaks[resource] = "candidate's name"
         if role != "facilitator" and resource in PSEUDONYMISED_FILES and candidate_name in text:
             leaks[resource] = "candidate's name in a file"
+        notes = [note for note in PRESCRIBER_NOTES if note in text]
+        if role not in SEE_PRESCRIBER_NOTES and notes:
+            leaks[resource] = f"prescriber's notes {notes}"
+        if role in SEE_PRESCRIBER_NOTES and notes != NOTES_SHOWN_IN.get(resource, notes):
+            wrong_status[resource] = "the prescriber's notes are missing"
         if role not in SEE_ELIGIBILITY and resource not in CRITERIA_AS_LABELS:
             found = [marker for marker in ELIGIBILITY_MARKERS if marker in text]
             if found:

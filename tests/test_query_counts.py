@@ -234,12 +234,13 @@ PAGES = [
     # contracts: count, page with buyers
     ("contract_list", "buyer", lambda w: reverse("procurement:contract_list"), LOGGED_IN + 2),
     # contract with buyer, clause settings, progress by modality and month, SIAE turnover, awards with companies,
-    # SIAE orders with SIAE and company, sources with company and order, their latest statements, history
-    ("contract_detail", "buyer", lambda w: reverse("procurement:contract_detail", args=[w.contracts[0].pk]), 13),
-    ("contract_detail", "company", lambda w: reverse("procurement:contract_detail", args=[w.contracts[0].pk]), 13),
-    # statements: count, page with contract, company and author
+    # SIAE orders with SIAE and company, sources with company and order, their latest statements, history, the last
+    # shortfall forecast
+    ("contract_detail", "buyer", lambda w: reverse("procurement:contract_detail", args=[w.contracts[0].pk]), 14),
+    ("contract_detail", "company", lambda w: reverse("procurement:contract_detail", args=[w.contracts[0].pk]), 14),
+    # statements: count, page with contract, company and author (and for a company, its sources to declare from)
     ("statement_list", "facilitator", lambda w: reverse("procurement:statement_list"), LOGGED_IN + 2),
-    ("statement_list", "company", lambda w: reverse("procurement:statement_list") + "?etat=validated", LOGGED_IN + 2),
+    ("statement_list", "company", lambda w: reverse("procurement:statement_list") + "?etat=validated", LOGGED_IN + 3),
     # profiles: count; the filter's sectors and communes; page with organisation and commune; their sectors and
     # communes
     ("siae_directory", "buyer", lambda w: reverse("procurement:siae_directory"), LOGGED_IN + 6),
@@ -267,8 +268,9 @@ PAGES = [
     ("submission_detail", "facilitator", lambda w: reverse("marketplace:submission_detail", args=[w.submission.pk]), 9),
     # placements: count, page with candidate, job, company and contract
     ("placement_list", "company", lambda w: reverse("marketplace:placement_list"), LOGGED_IN + 2),
-    # placement with candidate, job, company and contract; history with actor and organisation
-    ("placement_detail", "facilitator", lambda w: reverse("marketplace:placement_detail", args=[w.placement.pk]), 6),
+    # placement with candidate, job, company and contract; a valid eligibility check on the hiring date (what blocks
+    # its validation); history with actor and organisation
+    ("placement_detail", "facilitator", lambda w: reverse("marketplace:placement_detail", args=[w.placement.pk]), 7),
     # waiting submissions: count, page with candidate, job and company; ended placements with no outcome
     ("follow_up", "facilitator", lambda w: reverse("marketplace:follow_up"), LOGGED_IN + 3),
     # notifications: count, page

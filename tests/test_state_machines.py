@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts import perms
@@ -66,7 +66,7 @@ def world():
     for kind, organisation in organisations.items():
         users[kind] = member_of(organisation)
         clients[kind] = APIClient()
-        clients[kind].credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users[kind]).key}")
+        clients[kind].credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=users[kind])[1]}")
     contract = AwardFactory(
         company=organisations[Kind.COMPANY], contract__buyer=organisations[Kind.BUYER], contract__in_progress=True
     ).contract

@@ -17,7 +17,7 @@ from common import refusals
 from common.views import paginate
 from marketplace import personal_data, services, workflows
 from marketplace.enums import PlacementState
-from marketplace.forms import OutcomeForm
+from marketplace.forms import OutcomeForm, PlacementFilterForm, RefusePlacementForm
 from marketplace.models import Placement, Submission
 
 
@@ -30,7 +30,7 @@ def placement_list(request):
         {
             "page_obj": paginate(request, placements.for_display()),
             "state": state,
-            "states": PlacementState.choices,
+            "filters": PlacementFilterForm(request.GET),
             "names_people": perms.names_people_in_exports(request.organisation),
         },
     )
@@ -60,41 +60,67 @@ def placement_export(request):
 def placement_detail(request, pk):
     placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
     organisation = request.organisation
+    form = TransitionForm(workflow=workflows.PLACEMENT, obj=placement, organisation=organisation)
+    offered = {move.target for move in form.moves}
+    validating = PlacementState.VALIDATED in offered
     return render(
         request,
         "marketplace/placement_detail.html",
         {
             "placement": placement,
+            # Said before the click, with the page where it is fixed.
+            "blocker": services.placement_validation_blocker(placement) if validating else None,
             # The hiring company declares the placement's hours from here (its notification leads here).
             "can_declare": placement.hours_source_id is not None
             and perms.can(organisation, "hours.declare")
             and placement.position.company_id == organisation.pk,
-            "form": TransitionForm(workflow=workflows.PLACEMENT, obj=placement, organisation=organisation),
+            "form": form if validating else None,
+            "refuse_form": RefusePlacementForm(placement=placement, organisation=organisation)
+            if PlacementState.REFUSED in offered
+            else None,
             "history": placement.transitions.select_related("actor", "organisation"),
             "outcome_form": OutcomeForm(initial={"outcome": placement.outcome})
             if perms.can(organisation, "placement.validate") and placement.state == PlacementState.VALIDATED
             else None,
+            # A contract still running has no exit yet: the form says so rather than guess one.
+            "still_running": placement.planned_end_date is None or placement.planned_end_date > timezone.localdate(),
         },
     )
 
 
-@require_POST
 @organisation_required()
 def placement_transition(request, pk):
-    """The facilitator validates or refuses (saying why) a hire."""
+    """POST ``target=validated`` or ``refused`` (with its reason): the facilitator's decision. GET: the
+    confirmation page of a refusal, for a browser without JavaScript (with it, it opens in a modal)."""
     placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
-    form = TransitionForm(request.POST, workflow=workflows.PLACEMENT, obj=placement, organisation=request.organisation)
+    organisation = request.organisation
+    refusing = request.POST.get("target", PlacementState.REFUSED) == PlacementState.REFUSED
+    if refusing:
+        form = RefusePlacementForm(
+            request.POST if request.method == "POST" else None, placement=placement, organisation=organisation
+        )
+    else:
+        form = TransitionForm(request.POST, workflow=workflows.PLACEMENT, obj=placement, organisation=organisation)
+    if request.method != "POST":
+        if PlacementState.REFUSED not in {move.target for move in form.moves}:
+            return redirect("marketplace:placement_detail", pk=pk)
+        return render(request, "marketplace/placement_refuse.html", {"placement": placement, "form": form})
     if not form.is_valid():
+        if refusing and "target" not in form.errors:
+            return render(request, "marketplace/placement_refuse.html", {"placement": placement, "form": form})
         refusals.flash(request, ValidationError(form.errors))
     elif refusals.call(
         services.transition_placement,
+        form=form if refusing else None,
         request=request,
         placement=placement,
         actor=request.user,
-        organisation=request.organisation,
+        organisation=organisation,
         **form.service_kwargs(),
     ):
-        messages.success(request, "La décision est enregistrée.")
+        messages.success(request, "La mise à l'emploi est refusée." if refusing else "La mise à l'emploi est validée.")
+    elif refusing:
+        return render(request, "marketplace/placement_refuse.html", {"placement": placement, "form": form})
     return redirect("marketplace:placement_detail", pk=pk)
 
 

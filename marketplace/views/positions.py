@@ -1,5 +1,6 @@
 """Job board (public) and the company's positions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from common import refusals
 from common.views import paginate, renamed_params
 from marketplace import services, workflows
 from marketplace.enums import PositionState
-from marketplace.forms import PositionFilterForm, PositionForm
+from marketplace.forms import PositionFilterForm, PositionForm, ProposeForm
 from marketplace.models import Position
 
 # ROME's broad domains: the first letter of an occupation's code.
@@ -60,6 +61,9 @@ def position_detail(request, pk):
         "position": position,
         "can_manage": organisation is not None and position.company_id == organisation.pk,
         "can_submit": perms.can(organisation, "submission.create") and position.state == PositionState.OPEN,
+        # A visitor may be a prescriber not logged in yet: the button leads to the login, then to the form.
+        "invites_login": organisation is None and position.state == PositionState.OPEN,
+        "contact_email": settings.CONTACT_EMAIL,
         "moves": workflows.POSITION.moves(position, organisation),
     }
     if context["can_manage"] or perms.sees_everything(organisation):
@@ -119,3 +123,27 @@ def position_transition(request, pk):
     ):
         messages.success(request, "L'état de l'offre est mis à jour.")
     return redirect("marketplace:position_detail", pk=pk)
+
+
+@organisation_required("submission.create")
+def position_propose(request, pk):
+    """« Proposer un candidat » from a public offer: a prescriber picks someone of its pool and submits them."""
+    position = get_object_or_404(Position.objects.published().for_display(), pk=pk)
+    form = ProposeForm(request.POST or None, position=position, organisation=request.organisation)
+    submission = (
+        request.method == "POST"
+        and form.is_valid()
+        and refusals.call(
+            services.submit_candidate,
+            form=form,
+            candidate=form.cleaned_data["candidate"],
+            position=position,
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+    )
+    if submission:
+        messages.success(request, "La candidature est transmise au facilitateur.")
+        return redirect("marketplace:submission_detail", pk=submission.pk)
+    return render(request, "marketplace/position_propose.html", {"position": position, "form": form})

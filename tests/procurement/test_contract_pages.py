@@ -32,8 +32,9 @@ def test_contract_detail_is_bounded(client_as, facilitator, many_contracts, djan
     contract = many_contracts[0]
     client = client_as(facilitator)
     # session, user, memberships, contract with buyer, clause settings, progress by modality and month, SIAE
-    # turnover, unread notifications, awards with companies, SIAE orders, sources (none yet), history
-    with django_assert_num_queries(12):
+    # turnover, unread notifications, awards with companies, SIAE orders, sources (none yet), history, the last
+    # shortfall forecast
+    with django_assert_num_queries(13):
         response = client.get(reverse("procurement:contract_detail", args=[contract.pk]))
     assert response.status_code == 200
 
@@ -79,12 +80,12 @@ def test_contract_page_lists_each_sources_latest_statements(
 
     # Whatever the number of statements: sources and their statements are two queries. Session, user, memberships,
     # contract with buyer, clause settings, progress, SIAE turnover, awards, unread notifications, SIAE orders,
-    # sources, their latest statements, history.
-    with django_assert_num_queries(13):
+    # sources, their latest statements, history, the last shortfall forecast.
+    with django_assert_num_queries(14):
         page = client.get(url).content.decode()
     # The 24 latest, newest first, in French; the oldest one is left out.
-    assert "<li>janvier 2025 : 120,00 h – Refusé – Illisible &lt;scan&gt;</li>" in page
-    assert "<li>décembre 2024 : 35,50 h – Déclaré</li>" in page
+    assert "<li>janvier 2025 : 120 h – Refusé – Illisible &lt;scan&gt;</li>" in page
+    assert "<li>décembre 2024 : 35,5 h – Déclaré</li>" in page
     assert page.index("décembre 2024") < page.index("février 2023")
     assert "janvier 2023" not in page
     # The company may correct its validated statements, not the others.
@@ -94,5 +95,5 @@ def test_contract_page_lists_each_sources_latest_statements(
     assert f"{correct}{rejected.pk}" not in page
 
     buyer_page = client_as(buyer).get(url).content.decode()
-    assert "<li>février 2023 : 120,00 h – Validé</li>" in buyer_page
+    assert "<li>février 2023 : 120 h – Validé</li>" in buyer_page
     assert correct not in buyer_page

@@ -57,8 +57,9 @@ def test_progress_api(api_as, buyer, delivered, django_assert_num_queries):
 def test_progress_page_chart_and_export(client_as, buyer, delivered, django_assert_num_queries):
     client = client_as(buyer)
     # session, user, memberships, contract with buyer, clause settings, progress by modality and month, SIAE
-    # turnover, unread notifications, awards with companies, SIAE orders, sources, their latest statements, history
-    with django_assert_num_queries(13):
+    # turnover, unread notifications, awards with companies, SIAE orders, sources, their latest statements, history,
+    # the last shortfall forecast
+    with django_assert_num_queries(14):
         page = client.get(reverse("procurement:contract_detail", args=[delivered.pk])).content.decode()
     assert "En retard" in page and "graphique.svg" in page
     chart = client.get(reverse("procurement:contract_chart", args=[delivered.pk]))
@@ -66,7 +67,7 @@ def test_progress_page_chart_and_export(client_as, buyer, delivered, django_asse
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("procurement:contract_export", args=[delivered.pk])).content)
     )
-    assert workbook.sheetnames == ["Par modalité", "Par mois", "Graphique"]
+    assert workbook.sheetnames == ["Bilan et projection", "Par modalité", "Par mois", "Graphique"]
     assert len(workbook["Graphique"]._images) == 1
 
 
@@ -99,9 +100,9 @@ def test_progress_tables_write_hours_alike_on_every_database(
 
 def test_summary_api(api_as, facilitator, other_buyer, delivered, django_assert_num_queries):
     client = api_as(facilitator)
-    # token with user, memberships, contracts counted, validated hours, pending statements, SIAE turnover, clause
-    # settings
-    with django_assert_num_queries(7):
+    # token with user, memberships, contracts, validated hours by contract, company and modality, clause settings,
+    # waiting hours, awards by company, SIAE orders by SIAE
+    with django_assert_num_queries(8):
         body = client.get("/api/v1/reports/summary/", {"from": "2024-01-01", "to": "2024-12-31"}).json()
     assert (body["operations"], body["hours_negotiated"], body["hours_validated"], body["hours_pending"]) == (
         1,
@@ -125,15 +126,19 @@ def test_dashboard_exports_neutralise_formulas(
 ):
     client = client_as(facilitator)
     period = {"du": "2024-01-01", "au": "2024-12-31"}
-    with django_assert_num_queries(25):
+    # session, user, memberships, contracts, validated hours by contract, company and modality, clause settings,
+    # waiting hours, awards by company, SIAE orders by SIAE, placements, company names, validated hours by month,
+    # outcomes, forecasts, hours by contract, contracts ending, unread notifications
+    with django_assert_num_queries(17):
         page = client.get(reverse("reporting:report_dashboard"), period).content.decode()
     assert "Par donneur d&#x27;ordre" in page and "Ville de Paris (test)" in page
     csv = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "tableau": "modalites"})
-    assert csv.content.decode("utf-8-sig").splitlines()[0] == "Modalité;Heures validées"
+    assert csv.content.decode("utf-8-sig").splitlines()[0] == "Modalité;Heures réalisées;Part des heures réalisées"
     company_org.name = "=Bâtiment Durable"
     company_org.save()
     company = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "tableau": "entreprises"})
-    assert "'=Bâtiment Durable;1;833;350.0\n" in company.content.decode("utf-8-sig")
+    # Hours negotiated 833, validated 350, their ratio beside them (350 / 833 = 0.4202), with French decimal commas.
+    assert "\n'=Bâtiment Durable;1;833;350,0;0,4201" in company.content.decode("utf-8-sig")
     annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reporting:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 

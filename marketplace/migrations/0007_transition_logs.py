@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
         ("accounts", "0002_initial"),
         ("audit", "0002_append_only_trigger"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("marketplace", "0005_change"),
+        ("marketplace", "0006_candidate_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

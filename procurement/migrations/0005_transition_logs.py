@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
         ("accounts", "0002_initial"),
         ("audit", "0002_append_only_trigger"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("procurement", "0003_seed_sector_defaults"),
+        ("procurement", "0004_contract_forecast"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
