@@ -428,7 +428,6 @@ def _notify_company(placement, text, details=""):
     )
 
 
-@transaction.atomic
 def placement_validation_blocker(placement):
     """Why the facilitator cannot validate this hire now, in French, or None: the placement's page shows it
     before the click, and ``validate_placement`` refuses for it."""
@@ -441,6 +440,7 @@ def placement_validation_blocker(placement):
     return None
 
 
+@transaction.atomic
 def validate_placement(*, placement, actor, organisation, note=""):
     """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
     date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
