@@ -46,6 +46,14 @@ RULES = {
     "submission.interview": {Kind.COMPANY},
     "submission.hire": {Kind.COMPANY},
     "submission.refuse": {Kind.FACILITATOR, Kind.COMPANY},
+    # Information sessions (*informations collectives*): the facilitator plans them (and cancels), invites
+    # people from the submissions and the matcher's proposals, and records who came and what came of it;
+    # each invitation goes to the person's prescriber, who answers for them and may sign up its own people.
+    "session.plan": {Kind.FACILITATOR},
+    "session.invite": {Kind.FACILITATOR},
+    "session.register": {Kind.PRESCRIBER},
+    "session.answer": {Kind.PRESCRIBER},
+    "session.attendance": {Kind.FACILITATOR},
     # The facilitator alone validates what public money is counted on.
     "eligibility.check": {Kind.FACILITATOR},
     "placement.validate": {Kind.FACILITATOR},

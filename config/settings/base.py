@@ -260,6 +260,11 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "marketplace.enums.RefusalReason",
         "PlacementStateEnum": "marketplace.enums.PlacementState",
         "ContractTypeEnum": "marketplace.enums.ContractType",
+        "InvitationStateEnum": "marketplace.enums.InvitationState",
+        "SessionStateEnum": "marketplace.enums.SessionState",
+        "RedirectionEnum": "marketplace.enums.Redirection",
+        "RedirectionOutcomeEnum": "marketplace.enums.RedirectionOutcome",
+        "PlacementOutcomeEnum": "marketplace.enums.PlacementOutcome",
     },
 }
 

@@ -4,8 +4,23 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from marketplace.enums import ContractType, FrenchLevel, QualificationLevel, Sex, Situation, SubmissionState
-from marketplace.models import Candidate, EligibilityCheck, Position, Submission
+from marketplace.enums import (
+    ContractType,
+    FrenchLevel,
+    InvitationState,
+    QualificationLevel,
+    Sex,
+    Situation,
+    SubmissionState,
+)
+from marketplace.models import (
+    Candidate,
+    EligibilityCheck,
+    InformationSession,
+    Position,
+    SessionInvitation,
+    Submission,
+)
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories import AwardFactory
 from tests.reference import factories as reference_factories
@@ -156,3 +171,59 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         )
         procurement_services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
     return placement
+
+
+class InformationSessionFactory(factory.django.DjangoModelFactory):
+    """A planned session tomorrow morning at the Maison de l'Emploi, for ``positions=[...]`` (one new position by
+    default), organised by ``organiser`` (a facilitator organisation)."""
+
+    class Meta:
+        model = InformationSession
+        skip_postgeneration_save = True
+
+    title = "Recrutement en nombre"
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(9, 30))
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    address = "32 rue des Envierges"
+    commune = factory.SubFactory(CommuneFactory)
+    capacity = 10
+    organiser = factory.SubFactory(OrganisationFactory, facilitator=True)
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        today = factory.Trait(
+            starts_at=factory.LazyFunction(
+                lambda: timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9, 30)))
+            )
+        )
+
+    @factory.post_generation
+    def positions(obj, create, extracted, **kwargs):
+        if create:
+            obj.positions.set(extracted if extracted is not None else [PositionFactory()])
+
+
+class SessionInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation waiting for the prescriber's answer; ``confirmed=True`` with the person's submission."""
+
+    class Meta:
+        model = SessionInvitation
+
+    session = factory.SubFactory(InformationSessionFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+    position = factory.LazyAttribute(lambda o: o.session.positions.first())
+    invited_by = factory.SubFactory(UserFactory)
+    state = InvitationState.INVITED
+    submission = None
+
+    class Params:
+        confirmed = factory.Trait(
+            state=InvitationState.CONFIRMED,
+            submission=factory.LazyAttribute(
+                lambda o: SubmissionFactory(candidate=o.candidate, position=o.position, submitted_by=o.invited_by)
+            ),
+        )

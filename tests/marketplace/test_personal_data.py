@@ -75,9 +75,10 @@ def test_the_facilitator_exports_everything_about_the_person_as_json(
 ):
     candidate, placement = hired
     # session, user, memberships, candidate; prescriber, commune, jobs, skills, checks, submissions, history,
-    # placements, hours, audit events; content type, event written (+ savepoint and release)
+    # placements, hours, information sessions' invitations and their history, audit events; content type, event
+    # written (+ savepoint and release)
     client = client_as(facilitator)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         response = client.get(f"/candidats/{candidate.pk}/donnees.json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-candidat-{candidate.pk}.json"'
@@ -120,6 +121,8 @@ def test_the_prescriber_exports_its_candidate_as_xlsx_with_formulas_neutralised(
         "Historique des candidatures",
         "Mises à l'emploi",
         "Heures",
+        "Informations collectives",
+        "Historique des invitations",
         "Traçabilité",
     ]
     assert ["Nom", '\'=HYPERLINK("http://evil.example","x")'] in sheets["Fiche"]
