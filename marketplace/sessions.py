@@ -302,6 +302,7 @@ def invite(*, session, candidate, position, actor, organisation):
 def invite_many(*, session, pairs, actor, organisation):
     """``invite`` for each (candidate, position): all of them, or none when one is refused (its message says
     whom it is about)."""
+    _check_planned(_lock_session(session.pk), "elle ne reçoit plus d'invitations")
     invitations = []
     for candidate, position in pairs:
         try:

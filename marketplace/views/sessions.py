@@ -107,12 +107,14 @@ def _render_detail(request, session, *, invite_form=None, register_form=None, ca
         else [],
         "session_moves": SESSION_WORKFLOW.moves(session, organisation),
     }
-    if is_planned and perms.can(organisation, "session.invite"):
-        context["invite_form"] = invite_form or SessionInviteForm(submissions=_invitable_submissions(session))
-    if is_planned and perms.can(organisation, "session.register"):
-        context["register_form"] = register_form or SessionRegisterForm(
+    # A form sent back with its errors is shown whatever the session's state, so that its refusal is read.
+    if invite_form is None and is_planned and perms.can(organisation, "session.invite"):
+        invite_form = SessionInviteForm(submissions=_invitable_submissions(session))
+    if register_form is None and is_planned and perms.can(organisation, "session.register"):
+        register_form = SessionRegisterForm(
             candidates=_registrable(session, organisation), positions=session.positions.for_display()
         )
+    context.update(invite_form=invite_form, register_form=register_form)
     if context["session_moves"]:
         context["cancel_form"] = cancel_form or SessionCancelForm()
     return render(request, "marketplace/session_detail.html", context)
