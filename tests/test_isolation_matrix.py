@@ -11,11 +11,18 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from marketplace.enums import ContractType, PlacementState
+from marketplace.enums import ContractType, InvitationState, PlacementState
 from marketplace.models import Placement
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory
-from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
+from tests.marketplace.factories import (
+    CandidateFactory,
+    EligibilityCheckFactory,
+    InformationSessionFactory,
+    PositionFactory,
+    SessionInvitationFactory,
+    SubmissionFactory,
+)
 from tests.procurement.factories import ContractFactory, HoursSourceFactory, HoursStatementFactory
 
 ROLES = [
@@ -172,6 +179,48 @@ MATRIX = {
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
     "api_occupations": (lambda w: "/api/v1/occupations/?q=macon", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Information sessions: the held one has the candidate, sent to the company; the planned one nobody yet (an
+    # announcement every prescriber sees, to sign its people up).
+    "session_list": (lambda w: "/informations-collectives/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "session_create": (lambda w: "/informations-collectives/nouvelle/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "session_detail": (
+        lambda w: f"/informations-collectives/{w['session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "planned_session_detail": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "session_edit": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "session_matches": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/propositions/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "invitation_detail": (
+        lambda w: f"/informations-collectives/invitations/{w['invitation'].pk}/",
+        (302, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api_sessions": (lambda w: "/api/v1/sessions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_session": (
+        lambda w: f"/api/v1/sessions/{w['session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api_planned_session": (
+        lambda w: f"/api/v1/sessions/{w['planned_session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "api_invitations": (lambda w: "/api/v1/invitations/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_invitation": (
+        lambda w: f"/api/v1/invitations/{w['invitation'].pk}/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api_invitation_history": (
+        lambda w: f"/api/v1/invitations/{w['invitation'].pk}/history/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
 }
 
 ROLE_USERS = {
@@ -189,7 +238,8 @@ ROLE_USERS = {
 @pytest.fixture
 def world(buyer_org, company_org, prescriber_org, facilitator_org):
     """One contract of ``buyer_org`` awarded to ``company_org``, one open position on it, one candidate of
-    ``prescriber_org`` sent to the company and hired (placement pending), one hours statement."""
+    ``prescriber_org`` sent to the company from an information session held today and hired (placement pending),
+    one hours statement, and an information session planned for the position."""
     contract = ContractFactory(buyer=buyer_org, in_progress=True)
     Award.objects.create(contract=contract, company=company_org, hours_share=contract.clause_hours)
     source = HoursSourceFactory(contract=contract, company=company_org)
@@ -207,7 +257,14 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         weekly_hours=35,
         state=PlacementState.PENDING,
     )
+    session = InformationSessionFactory(today=True, positions=[position], organiser=facilitator_org, state="held")
+    invitation = SessionInvitationFactory(
+        session=session, candidate=candidate, position=position, submission=submission, state=InvitationState.SENT
+    )
     return {
+        "session": session,
+        "invitation": invitation,
+        "planned_session": InformationSessionFactory(positions=[position], organiser=facilitator_org),
         "contract": contract,
         "source": source,
         "statement": statement,
