@@ -362,13 +362,11 @@ class SessionRegisterForm(DsfrBaseForm):
         self.fields["position"].queryset = positions
 
 
-# Moves that end a person's way through the session (or the session itself): never preselected, confirmed first.
-FINAL_INVITATION_MOVES = {"decline", "withdraw", "not_retain", "redirect"}
-
-
 class InvitationMoveForm(DsfrBaseForm):
     """Moves an invitation: exactly the moves ``INVITATION_WORKFLOW.moves`` offers this organisation now, with the
-    outcome's details (reason not to retain, redirection) and a confirmation for those that end the way."""
+    outcome's details (reason not to retain, redirection). No move is preselected and each is confirmed first, as
+    none comes back; ``button=True``: a button of the session's page, whose label says the move (only those that do
+    not end the person's way are offered there, see ``views.sessions.QUICK_MOVES``)."""
 
     to = forms.ChoiceField(label="Suite à donner")
     not_retained_reason = forms.ChoiceField(
@@ -382,26 +380,21 @@ class InvitationMoveForm(DsfrBaseForm):
     reason = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
-    confirm = forms.BooleanField(label="Je confirme ce choix : il est définitif.", required=False)
+    confirm = forms.BooleanField(
+        label="Je confirme ce choix : il est définitif.",
+        error_messages={"required": "Cochez la case pour confirmer : ce choix est définitif."},
+    )
 
-    def __init__(self, *args, moves, **kwargs):
+    def __init__(self, *args, moves, button=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.moves = moves
         self.fields["to"].choices = [("", "— Choisissez —")] + [(m.target, m.label) for m in moves]
         names = {m.name for m in moves}
         if "not_retain" not in names:
             del self.fields["not_retained_reason"]
         if "redirect" not in names:
             del self.fields["redirection"]
-        if not names & FINAL_INVITATION_MOVES:
+        if button:
             del self.fields["confirm"]
-
-    def clean(self):
-        cleaned = super().clean()
-        move = next((m for m in self.moves if m.target == cleaned.get("to")), None)
-        if move is not None and move.name in FINAL_INVITATION_MOVES and not cleaned.get("confirm"):
-            self.add_error("confirm", "Cochez la case pour confirmer : ce choix est définitif.")
-        return cleaned
 
     def service_kwargs(self):
         return {

@@ -23,8 +23,9 @@ from marketplace.forms import (
 from marketplace.models import Candidate, InformationSession, SessionInvitation, Submission
 from marketplace.workflows import INVITATION_WORKFLOW, SESSION_WORKFLOW
 
-# Moves offered as one button on the session's page; the others (they end the person's way, and ask for a reason
-# or a confirmation) are on the invitation's page.
+# Moves offered as one button on the session's page (its label says the move, on the way forward); the others end
+# the person's way (declined, withdrawn, not retained, redirected): on the invitation's page, with their reason
+# and a confirmation.
 QUICK_MOVES = {"confirm", "attend", "miss", "preselect", "send"}
 
 
@@ -274,9 +275,9 @@ def invitation_move(request, pk):
         raise PermissionDenied("Votre organisation ne peut pas faire avancer cette invitation.")
     from_session = request.POST.get("next") == "session"
     if from_session:
-        # A button of the session's page offers only the moves that need no reason nor confirmation.
+        # A button of the session's page offers only the moves that need no reason: its label says the move.
         moves = [m for m in moves if m.name in QUICK_MOVES]
-    form = InvitationMoveForm(request.POST, moves=moves)
+    form = InvitationMoveForm(request.POST, moves=moves, button=from_session)
     if form.is_valid():
         try:
             moved = sessions.move_invitation(
