@@ -73,8 +73,10 @@ RULES = {
     "matching.read": {Kind.PRESCRIBER, Kind.FACILITATOR},
     "matching.ask_prescriber": {Kind.FACILITATOR},
     "matching.fairness": {Kind.FACILITATOR},
-    # The SIAE directory is open to every logged-in organisation.
+    # The SIAE directory's API is open to every organisation (its pages to anyone: procurement.views).
     "siae_directory.read": set(Kind),
+    # Orders to SIAE: the SIAE receiving them, the company placing them, the buyer of the contract, the facilitator.
+    "siae_order.read": {Kind.BUYER, Kind.COMPANY, Kind.SIAE, Kind.FACILITATOR},
 }
 
 

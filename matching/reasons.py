@@ -2,6 +2,7 @@
 
 import datetime
 
+from common.formats import number
 from matching.features import FULL_TIME_HOURS, INDEX
 from matching.occupations import CONTENT_SHARE, EXPERT_FLOOR
 
@@ -17,8 +18,8 @@ COVERAGE_REASON = 0.3
 
 
 def decimal_fr(value, digits=1):
-    """3.25 → "3,3": French decimal comma (and a narrow no-break space between thousands)."""
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    """3.25 → "3,3", 2.0 → "2": French, as every number of the site (``common.formats.number``)."""
+    return number(value, digits)
 
 
 def plural(count, word):

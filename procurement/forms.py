@@ -4,7 +4,8 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
-from procurement.enums import AwardRole, Modality, ProofKind
+from common.forms import TrimmedDecimals
+from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
 
@@ -79,6 +80,13 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
         super()._post_clean()
 
 
+class ContractFilterForm(forms.Form):
+    """The contract list's filters (templates/components/filters.html), every one optional."""
+
+    state = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + ContractState.choices, required=False)
+    sector = forms.ChoiceField(label="Secteur", choices=[("", "Tous les secteurs")] + Sector.choices, required=False)
+
+
 class TransitionForm(DsfrBaseForm):
     to = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -103,7 +111,7 @@ class DecpUploadForm(DsfrBaseForm):
     dry_run = forms.BooleanField(label="Vérifier seulement, sans rien importer", required=False)
 
 
-class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
+class SectorDefaultsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = SectorDefaults
         fields = ["labour_share", "insertion_rate", "hourly_cost"]
@@ -112,7 +120,7 @@ class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
 SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDefaultsForm, extra=0)
 
 
-class ClauseSettingsForm(forms.ModelForm, DsfrBaseForm):
+class ClauseSettingsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = ClauseSettings
         fields = ["fte_divisor", "siae_hourly_cost"]
@@ -160,21 +168,28 @@ class DeclareHoursForm(DsfrBaseForm):
 
 
 class RejectForm(DsfrBaseForm):
-    reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 2}))
+    CONSEQUENCE = (
+        "Le relevé sera refusé pour de bon : ses heures ne compteront pas pour la clause. L'entreprise reçoit le motif "
+        "ci-dessous et devra déclarer de nouveau les heures de ce mois, avec un justificatif valable."
+    )
+    reason = forms.CharField(label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SiaeFilter(django_filters.FilterSet):
     """The SIAE directory's search: by kind, sector, commune served and name."""
 
     name = django_filters.CharFilter(field_name="organisation__name", lookup_expr="icontains", label="Nom")
-    kind = django_filters.ChoiceFilter(field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type")
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type", empty_label="Tous les types"
+    )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur"
+        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur", empty_label="Tous les secteurs"
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
         queryset=Commune.objects.filter(department__in=["75", "92", "93", "94"]),
         label="Commune desservie",
+        empty_label="Toutes les communes",
     )
 
     class Meta:

@@ -23,7 +23,12 @@ from tests.marketplace.factories import (
     SessionInvitationFactory,
     SubmissionFactory,
 )
-from tests.procurement.factories import ContractFactory, HoursSourceFactory, HoursStatementFactory
+from tests.procurement.factories import (
+    ContractFactory,
+    HoursSourceFactory,
+    HoursStatementFactory,
+    SiaeProfileFactory,
+)
 
 ROLES = [
     "anonymous",
@@ -56,7 +61,9 @@ MATRIX = {
     "contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "clause_settings": (lambda w: "/marches/valeurs-de-reference/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "siae_directory": (lambda w: "/marches/siae/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_directory": (lambda w: "/marches/siae/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_detail": (lambda w: f"/marches/siae/{w['siae_profile'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_order_list": (lambda w: "/marches/commandes-siae/", (302, 200, 200, 200, 200, 403, 403, 200, 200)),
     "statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
@@ -66,6 +73,10 @@ MATRIX = {
     "annual_report": (lambda w: "/marches/rapports/annuel/2024.xlsx", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
     "job_board": (lambda w: "/offres/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "position_detail": (lambda w: f"/offres/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "position_propose": (
+        lambda w: f"/offres/{w['position'].pk}/proposer/",
+        (302, 403, 403, 403, 403, 200, 200, 403, 403),
+    ),
     "draft_position_detail": (
         lambda w: f"/offres/{w['draft_position'].pk}/",
         (404, 200, 404, 200, 404, 404, 404, 404, 200),
@@ -79,6 +90,10 @@ MATRIX = {
     "candidate_detail": (lambda w: f"/candidats/{w['candidate'].pk}/", (302, 404, 404, 404, 404, 200, 404, 404, 200)),
     "candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
+    "candidate_skills": (
+        lambda w: f"/candidats/{w['candidate'].pk}/competences/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
     "eligibility_check": (
@@ -261,6 +276,7 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
     invitation = SessionInvitationFactory(
         session=session, candidate=candidate, position=position, submission=submission, state=InvitationState.SENT
     )
+    siae = OrganisationFactory(siae=True)
     return {
         "session": session,
         "invitation": invitation,
@@ -273,7 +289,8 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         "submission": submission,
         "placement": placement,
         "draft_position": PositionFactory(company=company_org, contract=contract, state="draft"),
-        "siae": OrganisationFactory(siae=True),
+        "siae": siae,
+        "siae_profile": SiaeProfileFactory(organisation=siae),
     }
 
 
