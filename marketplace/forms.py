@@ -461,12 +461,14 @@ class SessionForm(forms.ModelForm, DsfrBaseForm):
 
 
 class SessionCancelForm(DsfrBaseForm):
+    """Cancelling a session is final: confirmed first (a modal, or a page without JavaScript)."""
+
+    CONSEQUENCE = (
+        "L'information collective sera annulée pour de bon : les invitations en attente ou confirmées sont retirées, "
+        "les prescripteurs et les entreprises sont prévenus. Les candidatures restent à présélectionner."
+    )
     reason = forms.CharField(
         label="Motif de l'annulation", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
-    )
-    confirm = forms.BooleanField(
-        label="Je confirme l'annulation : les invitations sont retirées et les prescripteurs prévenus.",
-        required=True,
     )
 
 
@@ -498,39 +500,65 @@ class SessionRegisterForm(DsfrBaseForm):
         self.fields["position"].queryset = positions
 
 
-class InvitationMoveForm(DsfrBaseForm):
-    """Moves an invitation: exactly the moves ``INVITATION_WORKFLOW.moves`` offers this organisation now, with the
-    outcome's details (reason not to retain, redirection). No move is preselected and each is confirmed first, as
-    none comes back; ``button=True``: a button of the session's page, whose label says the move (only those that do
-    not end the person's way are offered there, see ``views.sessions.QUICK_MOVES``)."""
+# Moves of an invitation that end the person's way through the session: confirmed first (a modal, or a page
+# without JavaScript), saying what follows. The others move forward, one button each.
+INVITATION_CONSEQUENCES = {
+    "decline": "La personne ne viendra pas : sa place se libère et le facilitateur en est prévenu.",
+    "withdraw": "L'invitation sera retirée : la place se libère et le prescripteur de la personne en est prévenu.",
+    "not_retain": (
+        "La candidature de la personne à cette offre sera refusée pour de bon, avec ce motif, que son prescripteur "
+        "reçoit pour l'accompagner vers une autre offre."
+    ),
+    "redirect": (
+        "La candidature de la personne à cette offre sera close pour de bon ; son prescripteur apprend vers quoi "
+        "elle est réorientée. Vous noterez plus tard la suite de la réorientation."
+    ),
+}
 
-    to = forms.ChoiceField(label="Suite à donner")
+
+class InvitationMoveForm(DsfrBaseForm):
+    """One move of an invitation, among those ``INVITATION_WORKFLOW.moves`` offers this organisation now: the motive
+    only when not retaining the person, the redirection only when redirecting them (both required there)."""
+
+    to = forms.ChoiceField(widget=forms.HiddenInput)
     not_retained_reason = forms.ChoiceField(
-        label="Motif (si la personne n'est pas retenue)",
-        choices=[("", "—")] + [(c, label) for c, label in RefusalReason.choices if c != RefusalReason.REDIRECTED],
-        required=False,
+        label="Motif",
+        choices=[("", "Sélectionner un motif")]
+        + [(c, label) for c, label in RefusalReason.choices if c != RefusalReason.REDIRECTED],
+        error_messages={"required": "Choisissez dans la liste pourquoi la personne n'est pas retenue."},
     )
     redirection = forms.ChoiceField(
-        label="Réorientation (si la personne est réorientée)", choices=[("", "—")] + Redirection.choices, required=False
+        label="Réorientée vers",
+        choices=[("", "Sélectionner une réorientation")] + Redirection.choices,
+        error_messages={"required": "Choisissez dans la liste vers quoi la personne est réorientée."},
     )
     reason = forms.CharField(
         label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
-    confirm = forms.BooleanField(
-        label="Je confirme ce choix : il est définitif.",
-        error_messages={"required": "Cochez la case pour confirmer : ce choix est définitif."},
-    )
 
-    def __init__(self, *args, moves, button=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [("", "— Choisissez —")] + [(m.target, m.label) for m in moves]
-        names = {m.name for m in moves}
-        if "not_retain" not in names:
+    def __init__(self, *args, moves, target=None, **kwargs):
+        target = target or (args[0].get("to") if args and args[0] else None)
+        kwargs.setdefault("auto_id", f"id_{target or 'move'}_%s")
+        super().__init__(*args, initial={"to": target}, **kwargs)
+        self.fields["to"].choices = [(m.target, m.label) for m in moves]
+        self.move = next((m for m in moves if m.target == target), None)
+        name = self.move.name if self.move else ""
+        if name != "not_retain":
             del self.fields["not_retained_reason"]
-        if "redirect" not in names:
+        if name != "redirect":
             del self.fields["redirection"]
-        if button:
-            del self.fields["confirm"]
+
+    @property
+    def target(self):
+        return self.move.target if self.move else ""
+
+    @property
+    def label(self):
+        return self.move.label if self.move else ""
+
+    @property
+    def consequence(self):
+        return INVITATION_CONSEQUENCES.get(self.move.name, "") if self.move else ""
 
     def service_kwargs(self):
         return {

@@ -13,6 +13,7 @@ from common.views import add_errors, paginate
 from marketplace import sessions
 from marketplace.enums import InvitationState, SessionState, SubmissionState
 from marketplace.forms import (
+    INVITATION_CONSEQUENCES,
     InvitationMoveForm,
     RedirectionOutcomeForm,
     SessionCancelForm,
@@ -23,10 +24,11 @@ from marketplace.forms import (
 from marketplace.models import Candidate, InformationSession, SessionInvitation, Submission
 from marketplace.workflows import INVITATION_WORKFLOW, SESSION_WORKFLOW
 
-# Moves offered as one button on the session's page (its label says the move, on the way forward); the others end
-# the person's way (declined, withdrawn, not retained, redirected): on the invitation's page, with their reason
-# and a confirmation.
-QUICK_MOVES = {"confirm", "attend", "miss", "preselect", "send"}
+
+def _forward(moves):
+    """The moves on the way forward, one button each on the session's page; those that end the person's way
+    (``INVITATION_CONSEQUENCES``) are confirmed first, from the invitation's page."""
+    return [m for m in moves if m.name not in INVITATION_CONSEQUENCES]
 
 
 def _messages_of(exc):
@@ -81,7 +83,7 @@ def _registrable(session, organisation):
     return Candidate.objects.visible_to(organisation).consenting().filter(anonymised_at=None).exclude(pk__in=seated)
 
 
-def _render_detail(request, session, *, invite_form=None, register_form=None, cancel_form=None):
+def _render_detail(request, session, *, invite_form=None, register_form=None):
     organisation = request.organisation
     positions = list(session.positions.for_display().order_by("company__name", "pk"))
     invitations = list(
@@ -92,9 +94,7 @@ def _render_detail(request, session, *, invite_form=None, register_form=None, ca
     )
     for invitation in invitations:
         invitation.session = session
-        invitation.quick_moves = [
-            m for m in INVITATION_WORKFLOW.moves(invitation, organisation) if m.name in QUICK_MOVES
-        ]
+        invitation.quick_moves = _forward(INVITATION_WORKFLOW.moves(invitation, organisation))
     is_planned = session.state == SessionState.PLANNED
     context = {
         "session": session,
@@ -117,7 +117,7 @@ def _render_detail(request, session, *, invite_form=None, register_form=None, ca
         )
     context.update(invite_form=invite_form, register_form=register_form)
     if context["session_moves"]:
-        context["cancel_form"] = cancel_form or SessionCancelForm()
+        context["cancel_form"] = SessionCancelForm()
     return render(request, "marketplace/session_detail.html", context)
 
 
@@ -150,12 +150,16 @@ def session_edit(request, pk=None):
     return render(request, "marketplace/session_form.html", {"form": form, "session": session})
 
 
-@require_POST
 @organisation_required("session.plan")
 def session_cancel(request, pk):
+    """POST: cancels the session. GET: the confirmation page, for a browser without JavaScript (with it, the same
+    form opens in a modal on the session's page)."""
     session = _session(request, pk)
-    form = SessionCancelForm(request.POST)
-    if form.is_valid():
+    if not SESSION_WORKFLOW.moves(session, request.organisation):
+        messages.error(request, f"Une information collective « {session.get_state_display()} » ne s'annule plus.")
+        return redirect("marketplace:session_detail", pk=pk)
+    form = SessionCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             sessions.move_session(
                 session=session,
@@ -168,8 +172,8 @@ def session_cancel(request, pk):
             messages.error(request, _messages_of(exc))
         else:
             messages.success(request, "L'information collective est annulée ; les prescripteurs sont prévenus.")
-            return redirect("marketplace:session_detail", pk=pk)
-    return _render_detail(request, session, cancel_form=form)
+        return redirect("marketplace:session_detail", pk=pk)
+    return render(request, "marketplace/session_cancel.html", {"session": session, "form": form})
 
 
 @require_POST
@@ -237,9 +241,18 @@ def _invitation(request, pk):
     )
 
 
-def _render_invitation(request, invitation, form=None):
-    organisation = request.organisation
+def _move_forms(invitation, organisation, bound=None):
+    """One form per move this organisation may make now, in the table's order; ``bound`` replaces its move's."""
     moves = INVITATION_WORKFLOW.moves(invitation, organisation)
+    return [
+        bound if bound is not None and bound.target == m.target else InvitationMoveForm(moves=moves, target=m.target)
+        for m in moves
+    ]
+
+
+def _render_invitation(request, invitation, bound=None):
+    organisation = request.organisation
+    forms = _move_forms(invitation, organisation, bound)
     show_outcome = invitation.state == InvitationState.REDIRECTED and perms.can(organisation, "session.attendance")
     return render(
         request,
@@ -248,7 +261,8 @@ def _render_invitation(request, invitation, form=None):
             "invitation": invitation,
             "session": invitation.session,
             "candidate": invitation.candidate,
-            "form": form or (InvitationMoveForm(moves=moves) if moves else None),
+            "simple_moves": [f for f in forms if not f.consequence],
+            "ending_moves": [f for f in forms if f.consequence],
             # Comments written along the way may speak of the person's situation: not for the company.
             "history": invitation.transitions.select_related("actor", "organisation")
             if perms.can_see_eligibility(organisation, invitation.candidate.prescriber_id)
@@ -265,38 +279,42 @@ def invitation_detail(request, pk):
     return _render_invitation(request, _invitation(request, pk))
 
 
-@require_POST
 @organisation_required()
 def invitation_move(request, pk):
-    """One move of an invitation, from a button of the session's page (``next=session``) or the invitation's form."""
+    """POST: one move of the invitation, from its page or a button of the session's page (``next=session``). GET
+    ``?to=``: the confirmation page of a move that ends the person's way, for a browser without JavaScript."""
     invitation = _invitation(request, pk)
     moves = INVITATION_WORKFLOW.moves(invitation, request.organisation)
     if not moves:
         raise PermissionDenied("Votre organisation ne peut pas faire avancer cette invitation.")
-    from_session = request.POST.get("next") == "session"
-    if from_session:
-        # A button of the session's page offers only the moves that need no reason: its label says the move.
-        moves = [m for m in moves if m.name in QUICK_MOVES]
-    form = InvitationMoveForm(request.POST, moves=moves, button=from_session)
+    if request.method != "POST":
+        form = InvitationMoveForm(moves=moves, target=request.GET.get("to"))
+        if not form.consequence:
+            return redirect("marketplace:invitation_detail", pk=pk)
+        return render(request, "marketplace/invitation_confirm.html", {"invitation": invitation, "form": form})
+    form = InvitationMoveForm(request.POST, moves=moves)
+    back = (
+        redirect("marketplace:session_detail", pk=invitation.session_id)
+        if request.POST.get("next") == "session"
+        else redirect("marketplace:invitation_detail", pk=pk)
+    )
     if form.is_valid():
         try:
             moved = sessions.move_invitation(
                 invitation=invitation, actor=request.user, organisation=request.organisation, **form.service_kwargs()
             )
         except ValidationError as exc:
-            if from_session:
+            if not form.consequence:
                 messages.error(request, _messages_of(exc))
-                return redirect("marketplace:session_detail", pk=invitation.session_id)
+                return back
             add_errors(form, exc)
         else:
             messages.success(request, f"{invitation.candidate.full_name} : {moved.get_state_display().lower()}.")
-            if from_session:
-                return redirect("marketplace:session_detail", pk=invitation.session_id)
-            return redirect("marketplace:invitation_detail", pk=pk)
-    elif from_session:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("marketplace:session_detail", pk=invitation.session_id)
-    return _render_invitation(request, invitation, form)
+            return back
+    if "to" in form.errors:
+        messages.error(request, "Votre organisation ne peut pas faire passer cette invitation à cet état.")
+        return back
+    return render(request, "marketplace/invitation_confirm.html", {"invitation": invitation, "form": form})
 
 
 @require_POST

@@ -44,6 +44,8 @@ STATE_PAGES = [
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
     (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
     (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
+    (lambda o: f"/informations-collectives/{o['planned_session'].pk}/annuler/", ["facilitator"]),
+    (lambda o: f"/informations-collectives/invitations/{o['waiting_invitation'].pk}/etat/?to=declined", ["prescriber"]),
 ]
 # Routes no role walks as a page, and why (by the start of their address).
 NOT_WALKED = {
@@ -69,8 +71,6 @@ POST_ONLY = {
     "marketplace:session_register",
     "marketplace:invitation_outcome",
     "matching:session_matches_invite",
-    "marketplace:session_cancel",
-    "marketplace:invitation_move",
 }
 
 
@@ -80,12 +80,16 @@ def objects(world, buyer_org, company_user, buyer):  # noqa: F811
     from django.utils import timezone
 
     from accounts.models import Invitation
+    from tests.marketplace.factories import SessionInvitationFactory
     from tests.procurement.factories import ContractFactory
 
     return {
         **world,
         "draft_contract": ContractFactory(buyer=buyer_org),
         "confirmed_contract": ContractFactory(buyer=buyer_org, confirmed=True),
+        "waiting_invitation": SessionInvitationFactory(
+            session=world["planned_session"], candidate__prescriber=world["candidate"].prescriber
+        ),
         "invitation": Invitation.objects.create(
             organisation=world["contract"].awards.get().company,
             email=buyer.email,

@@ -73,6 +73,17 @@ def person(name, prescriber_org, job_title):
     return Candidate.objects.get(pk=candidate.pk)
 
 
+def open_modal(tab, trigger, title):
+    """Clicks the trigger of an irreversible move once the DSFR script has started (it marks the root element: a
+    click before that would follow the link to the confirmation page), and returns the modal it opens."""
+    page = tab.page
+    page.wait_for_selector("html[data-fr-js=true]", state="attached")
+    page.get_by_role("main").get_by_role("link", name=trigger, exact=True).click()
+    modal = page.get_by_role("dialog", name=title)
+    expect(modal).to_be_visible()
+    return modal
+
+
 def row_button(tab, name):
     follow(tab.page.get_by_role("button", name=name, exact=True))
 
@@ -140,20 +151,17 @@ def test_an_information_session(tab, drive, buyer, facilitator, prescriber, othe
     expect_message(first, "Awa Diallo : venue confirmée.")
     first.shot("venue-confirmee")
 
-    # The second prescriber opens Binta's invitation from its notification and declines, confirming first; then
-    # confirms Chloé.
+    # The second prescriber opens Binta's invitation from its notification and declines (confirmed in a modal that
+    # says what follows); then confirms Chloé.
     page = second.page
     follow(page.get_by_role("banner").get_by_role("link", name=re.compile("^Notifications")))
     invitation = page.get_by_role("listitem").filter(has_text="Binta Keita")
     follow(invitation.get_by_role("link", name=re.compile("^Invitation à l'information collective")))
-    field(second, "Suite à donner").select_option(label="Décliner")
-    field(second, "Commentaire").fill("Elle a trouvé un emploi entre-temps.")
-    button(second, "Enregistrer")
-    expect(page.locator(".fr-error-text").filter(has_text="Cochez la case pour confirmer")).to_be_visible()
-    field(second, "Suite à donner").select_option(label="Décliner")
-    tick(second, "Je confirme ce choix : il est définitif.")
+    modal = open_modal(second, "Décliner", "Décliner ?")
+    expect(modal).to_contain_text("La personne ne viendra pas : sa place se libère")
+    modal.get_by_label("Commentaire").fill("Elle a trouvé un emploi entre-temps.")
     second.shot("declin")
-    button(second, "Enregistrer")
+    follow(modal.get_by_role("button", name="Confirmer : décliner"))
     expect_message(second, "Binta Keita : déclinée.")
     expect_state(second, "Déclinée")
     link(second, "Retour à l'information collective")
@@ -183,11 +191,11 @@ def test_an_information_session(tab, drive, buyer, facilitator, prescriber, othe
     row_button(mep, "Transmettre à l'entreprise : Awa Diallo")
     expect_message(mep, "Awa Diallo : transmise à l'entreprise.")
     link(mep, "Chloé Martin")
-    field(mep, "Suite à donner").select_option(label="Réorienter")
-    field(mep, "Réorientation (si la personne est réorientée)").select_option(label="Formation")
-    field(mep, "Commentaire").fill("CACES R482 avec le PLIE.")
-    tick(mep, "Je confirme ce choix : il est définitif.")
-    button(mep, "Enregistrer")
+    modal = open_modal(mep, "Réorienter", "Réorienter ?")
+    modal.get_by_label("Réorientée vers").select_option(label="Formation")
+    modal.get_by_label("Commentaire").fill("CACES R482 avec le PLIE.")
+    mep.shot("reorientation")
+    follow(modal.get_by_role("button", name="Confirmer : réorienter"))
     expect_message(mep, "Chloé Martin : réorientée.")
     mep.shot("reorientee")
 
@@ -201,11 +209,10 @@ def test_an_information_session(tab, drive, buyer, facilitator, prescriber, othe
     company.shot("personne-transmise")
     link(company, "Awa Diallo")
     follow(company.page.get_by_role("link", name=re.compile(r"^Candidature n° \d+ : transmise à l'entreprise")))
-    field(company, "Nouvel état").select_option(label="Entretien")
-    button(company, "Valider")
-    field(company, "Nouvel état").select_option(label="Embauché")
-    field(company, "Date de fin prévue (embauche)").fill((today + datetime.timedelta(days=182)).isoformat())
-    button(company, "Valider")
+    button(company, "Convoquer en entretien")
+    expect_state(company, "Entretien")
+    field(company, "Date de fin prévue").fill((today + datetime.timedelta(days=182)).isoformat())
+    button(company, "Embaucher")
     expect_state(company, "Embauché")
 
     # The funnel, as the facilitator and the buyer read it; the buyer sees no one.

@@ -330,7 +330,7 @@ def test_a_person_past_preselection_or_for_a_closed_position_is_not_invited(
     assert invite_api(client, session, submitted.candidate).status_code == 201
 
 
-def test_not_retaining_someone_needs_a_reason(api_as, facilitator, prescriber_org, facilitator_org):
+def test_not_retaining_someone_needs_a_reason(api_as, client_as, facilitator, prescriber_org, facilitator_org):
     session = InformationSessionFactory(today=True, organiser=facilitator_org, state=SessionState.HELD)
     invitation = SessionInvitationFactory(session=session, candidate__prescriber=prescriber_org, confirmed=True)
     SessionInvitation.objects.filter(pk=invitation.pk).update(state=IS.PRESENT)
@@ -342,6 +342,12 @@ def test_not_retaining_someone_needs_a_reason(api_as, facilitator, prescriber_or
 
     assert response.status_code == 400
     assert response.json() == {
+        "not_retained_reason": ["Choisissez dans la liste pourquoi la personne n'est pas retenue."]
+    }
+    page = client_as(facilitator).post(
+        f"/informations-collectives/invitations/{invitation.pk}/etat/", {"to": "not_retained"}
+    )
+    assert page.context["form"].errors == {
         "not_retained_reason": ["Choisissez dans la liste pourquoi la personne n'est pas retenue."]
     }
     assert written() == before
@@ -358,15 +364,12 @@ def test_a_cancelled_session_withdraws_its_invitations_and_takes_no_more(
     confirmed = SessionInvitationFactory(session=session, candidate__prescriber=prescriber_org, confirmed=True)
     client = client_as(facilitator)
 
-    response = client.post(f"/informations-collectives/{session.pk}/annuler/", {"reason": "Salle indisponible"})
-    assert response.status_code == 200
-    assert "Cochez" in response.content.decode() or "obligatoire" in response.content.decode()
+    confirmation = client.get(f"/informations-collectives/{session.pk}/annuler/")
+    assert "les invitations en attente ou confirmées sont retirées" in confirmation.content.decode()
     session.refresh_from_db()
     assert session.state == SessionState.PLANNED
 
-    response = client.post(
-        f"/informations-collectives/{session.pk}/annuler/", {"reason": "Salle indisponible", "confirm": "on"}
-    )
+    response = client.post(f"/informations-collectives/{session.pk}/annuler/", {"reason": "Salle indisponible"})
 
     assert response.status_code == 302
     session.refresh_from_db()

@@ -55,11 +55,12 @@ def invitation_of(person):
 
 
 def move(client, invitation, target, **data):
-    """A button of the session's page (``quick``) or the invitation's form."""
+    """A form of the invitation's page (or its confirmation page)."""
     return client.post(f"/informations-collectives/invitations/{invitation.pk}/etat/", {"to": target, **data})
 
 
 def quick(client, invitation, target):
+    """A button of the session's page."""
     return move(client, invitation, target, next="session")
 
 
@@ -131,11 +132,11 @@ def test_a_session_through_the_pages(
     response = quick(first, invitation_of(people["awa"]), IS.CONFIRMED)
     assert response.status_code == 302 and invitation_of(people["awa"]).state == IS.CONFIRMED
     binta = invitation_of(people["binta"])
-    response = move(second, binta, IS.DECLINED, reason="Elle a trouvé un emploi.")
-    assert "Cochez la case pour confirmer : ce choix est définitif." in response.content.decode()
+    confirmation = second.get(f"/informations-collectives/invitations/{binta.pk}/etat/?to=declined")
+    assert "La personne ne viendra pas : sa place se libère" in confirmation.content.decode()
     binta.refresh_from_db()
     assert binta.state == IS.INVITED
-    move(second, binta, IS.DECLINED, reason="Elle a trouvé un emploi.", confirm="on")
+    move(second, binta, IS.DECLINED, reason="Elle a trouvé un emploi.")
     binta.refresh_from_db()
     assert binta.state == IS.DECLINED
     assert Notification.objects.filter(recipient=facilitator_org, text__startswith="Invitation déclinée").exists()
@@ -173,14 +174,8 @@ def test_a_session_through_the_pages(
     # Outcomes: Awa preselected and sent to the company; Chloé redirected to a training; Eva not retained.
     quick(mep, invitation_of(people["awa"]), IS.PRESELECTED)
     quick(mep, invitation_of(people["awa"]), IS.SENT)
-    move(mep, invitation_of(people["chloe"]), IS.REDIRECTED, redirection="training", reason="CACES", confirm="on")
-    move(
-        mep,
-        invitation_of(people["eva"]),
-        IS.NOT_RETAINED,
-        not_retained_reason=RefusalReason.MISSING_QUALIFICATION,
-        confirm="on",
-    )
+    move(mep, invitation_of(people["chloe"]), IS.REDIRECTED, redirection="training", reason="CACES")
+    move(mep, invitation_of(people["eva"]), IS.NOT_RETAINED, not_retained_reason=RefusalReason.MISSING_QUALIFICATION)
     states = {name: invitation_of(person).state for name, person in people.items() if name != "binta"}
     assert states == {"awa": IS.SENT, "chloe": IS.REDIRECTED, "dina": IS.ABSENT, "eva": IS.NOT_RETAINED}
     # ... which moved their submissions along their usual workflow.
