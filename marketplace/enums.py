@@ -181,3 +181,9 @@ class RedirectionOutcome(models.TextChoices):
     VAE = "vae", "Validation des acquis de l'expérience (VAE)"
     STILL_FOLLOWED = "still_followed", "Toujours accompagnée"
     NO_FOLLOW_UP = "no_follow_up", "Sans suite"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "En cours"
+    DONE = "done", "Terminé"
+    REFUSED = "refused", "Refusé"
