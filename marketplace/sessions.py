@@ -502,27 +502,33 @@ def _bounds(start, end):
     return first, after
 
 
-def activity(*, start, end, organisation=None):
+def activity(*, start, end, organisation=None, contracts=None):
     """Counts of the sessions held from ``start`` to ``end`` (dates, both included, the session's local day),
-    for the activity report. ``organisation``: None or the facilitator for everything; a buyer gets the people
-    invited for positions on its contracts (and the sessions that had one), a company for its own positions.
-    Four queries, whatever the number of sessions."""
+    for the activity report (``reporting.recruitment.drives`` reads it). ``organisation``: None or the facilitator
+    for everything; a buyer gets the people invited for positions on its contracts (and the sessions that had
+    one), a company for its own positions. ``contracts`` (a queryset, the report's own): only the people invited
+    for positions on those contracts, and the sessions that had one. Counts are of invitations: a person invited
+    to two sessions counts twice; ``hired``: sent to the company and hired by it (the submission's state, before
+    the facilitator's validation of the placement). Four queries, whatever the number of sessions."""
     first, after = _bounds(start, end)
     sessions = InformationSession.objects.filter(state=SessionState.HELD, starts_at__gte=first, starts_at__lt=after)
     invitations = SessionInvitation.objects.filter(session__in=sessions)
     if organisation is not None and not perms.sees_everything(organisation):
         if organisation.kind == OrganisationKind.BUYER:
             invitations = invitations.filter(position__contract__buyer=organisation)
-            sessions = sessions.filter(positions__contract__buyer=organisation).distinct()
+            sessions = sessions.filter(positions__contract__buyer=organisation)
         elif organisation.kind == OrganisationKind.COMPANY:
             invitations = invitations.filter(position__company=organisation)
-            sessions = sessions.filter(positions__company=organisation).distinct()
+            sessions = sessions.filter(positions__company=organisation)
         else:
             invitations, sessions = invitations.none(), sessions.none()
+    if contracts is not None:
+        invitations = invitations.filter(position__contract__in=contracts.values("pk"))
+        sessions = sessions.filter(positions__contract__in=contracts.values("pk"))
     counts = invitations.funnel()
     redirected = invitations.filter(state=IS.REDIRECTED)
     return SessionActivity(
-        sessions_held=sessions.count(),
+        sessions_held=sessions.distinct().count(),
         invited=counts["invited"],
         confirmed=counts["confirmed"],
         present=counts["present"],
