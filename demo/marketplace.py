@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.enums import OrganisationKind as Kind
 from common.db import chunked, keys_of, raw_delete_by_keys
 from demo import accounts as accounts_demo
-from marketplace import changes
+from marketplace import changes, sessions
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
@@ -47,8 +47,10 @@ from marketplace.enums import SubmissionState as S
 from marketplace.models import (
     Candidate,
     EligibilityCheck,
+    InformationSession,
     Placement,
     Position,
+    SessionInvitation,
     Submission,
     SubmissionTransition,
     criteria_make_eligible,
@@ -97,6 +99,13 @@ def reset():
     organisation_ids = keys_of(accounts_demo.organisations())
     Notification.objects.filter(recipient_id__in=organisation_ids).delete()
     position_ids = keys_of(Position.objects.filter(company_id__in=organisation_ids))
+    # Information sessions first: their invitations hold the candidates and positions, the sessions their organiser.
+    session_ids = keys_of(InformationSession.objects.filter(organiser_id__in=organisation_ids))
+    for chunk in chunked(position_ids):
+        session_ids += keys_of(InformationSession.objects.filter(positions__in=chunk).distinct())
+    for chunk in chunked(sorted(set(session_ids))):
+        SessionInvitation.objects.filter(session_id__in=chunk).delete()
+        InformationSession.objects.filter(pk__in=chunk).delete()
     placements = Placement.objects.filter(position_id__in=position_ids)
     sources = keys_of(placements.exclude(hours_source=None), "hours_source_id")
     placements.delete()
@@ -458,6 +467,57 @@ class _Seeder:
                 )
         return Notification.objects.bulk_create(rows, batch_size=BATCH)
 
+    def information_sessions(self, submissions):
+        """Through the services, as a facilitator would: an information session held yesterday for the open
+        position with the most people waiting, its attendance recorded (the outcomes are the facilitator's to
+        give), and one planned in a week for the next one, some people confirmed by their prescribers. Submissions
+        keep their state: seeding stays deterministic."""
+        waiting = {}
+        for s in submissions:
+            if s.state == S.SUBMITTED and s.position.state == PositionState.OPEN and s.candidate.consent_at:
+                waiting.setdefault(s.position_id, []).append(s)
+        busiest = sorted(waiting.values(), key=lambda subs: (-len(subs), subs[0].position_id))[:2]
+        facilitator, actor = self.facilitator, self.actor_of(self.facilitator)
+        created = []
+        for days, subs in zip((-1, 7), busiest, strict=False):
+            position = subs[0].position
+            starts = self.now + datetime.timedelta(days=days, hours=9, minutes=30)
+            session = sessions.save_session(
+                session=InformationSession(
+                    title=f"Recrutement {position.job_title.label}",
+                    starts_at=starts,
+                    ends_at=starts + datetime.timedelta(hours=2),
+                    address="32 rue des Envierges",
+                    commune=self.arrondissements[19 % len(self.arrondissements)],
+                    capacity=12,
+                ),
+                positions=[position],
+                actor=actor,
+                organisation=facilitator,
+            )
+            pairs = [(s.candidate, position) for s in subs[:8]]
+            invitations = sessions.invite_many(session=session, pairs=pairs, actor=actor, organisation=facilitator)
+            for n, invitation in enumerate(invitations):
+                if n % 4 != 3:  # most answer yes; the others wait
+                    prescriber = invitation.candidate.prescriber
+                    sessions.move_invitation(
+                        invitation=invitation,
+                        target="confirmed",
+                        actor=self.actor_of(prescriber),
+                        organisation=prescriber,
+                    )
+            if days < 0:
+                confirmed = [i.pk for n, i in enumerate(invitations) if n % 4 != 3]
+                sessions.record_attendance(
+                    session=session,
+                    present=confirmed[:-1],
+                    absent=confirmed[-1:],
+                    actor=actor,
+                    organisation=facilitator,
+                )
+            created.append(session)
+        return created
+
 
 def seed(*, scale, rng, faker):
     """Deterministic for a given ``rng`` and ``faker`` seed; needs the accounts demo (and, for
@@ -469,6 +529,7 @@ def seed(*, scale, rng, faker):
     placements = seeder.placements(hired)
     checks = seeder.live_checks(candidates)
     notifications = seeder.notifications(submissions)
+    information_sessions = seeder.information_sessions(submissions)
     changes.everything_changed()  # created in bulk: the matcher starts again from the tables
     return {
         "offres": len(positions),
@@ -478,4 +539,5 @@ def seed(*, scale, rng, faker):
         "mises à l'emploi": len(placements),
         "vérifications d'éligibilité": len(placements) + len(checks),
         "notifications": len(notifications),
+        "informations collectives": len(information_sessions),
     }
