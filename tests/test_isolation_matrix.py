@@ -232,6 +232,17 @@ MATRIX = {
         lambda w: f"/informations-collectives/invitations/{w['invitation'].pk}/",
         (302, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
+    # The confirmation pages of irreversible moves (without JavaScript): cancelling is the facilitator's alone;
+    # the person sent to the company has no move left that ends their way, so no one gets a form (403), and
+    # those who may not read the invitation do not learn it exists (404).
+    "session_cancel_confirm": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/annuler/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "invitation_move_confirm": (
+        lambda w: f"/informations-collectives/invitations/{w['invitation'].pk}/etat/?to=withdrawn",
+        (302, 404, 404, 403, 404, 403, 404, 404, 403),
+    ),
     "api_sessions": (lambda w: "/api/v1/sessions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_session": (
         lambda w: f"/api/v1/sessions/{w['session'].pk}/",
