@@ -230,6 +230,78 @@ OPERATIONS = {
         "Communes d'Île-de-France et arrondissements de Paris (INSEE / IGN via API Géo) : « ?q=paris 11 » ou "
         "« ?q=75011 ».",
     ),
+    ("get", "/api/v1/sessions/"): (
+        "Informations collectives",
+        "Lister les informations collectives",
+        "Toutes pour le facilitateur ; pour un prescripteur, celles où ses candidats sont invités et celles encore "
+        "programmées ; pour une entreprise, celles de ses offres ; pour un donneur d'ordre, celles des offres de "
+        "ses marchés (les effectifs seulement). Chacune avec son entonnoir : invitées, confirmées, présentes, "
+        "présélectionnées, transmises, embauchées.",
+    ),
+    ("post", "/api/v1/sessions/"): (
+        "Informations collectives",
+        "Programmer une information collective",
+        "Le facilitateur programme une session pour une ou plusieurs offres ouvertes : date et heures, adresse et "
+        "arrondissement ou lien à distance, nombre de places. Les entreprises participantes sont prévenues.",
+    ),
+    ("get", "/api/v1/sessions/{id}/"): (
+        "Informations collectives",
+        "Lire une information collective",
+        "La session, son lieu, ses offres, ses places prises et son entonnoir.",
+    ),
+    ("patch", "/api/v1/sessions/{id}/"): (
+        "Informations collectives",
+        "Modifier une information collective",
+        "Tant qu'elle est programmée : date, lieu, offres ou capacité (jamais sous les places déjà réservées). "
+        "Un changement de date ou de lieu est annoncé aux entreprises et aux prescripteurs des personnes invitées.",
+    ),
+    ("post", "/api/v1/sessions/{id}/attendance/"): (
+        "Informations collectives",
+        "Noter les présences",
+        "À partir du jour de la session, le facilitateur note les personnes présentes et absentes (identifiants "
+        "d'invitations) : toutes sont enregistrées, ou aucune si l'une est refusée.",
+    ),
+    ("post", "/api/v1/sessions/{id}/transition/"): (
+        "Informations collectives",
+        "Annuler une information collective",
+        "« cancelled » : les invitations en attente ou confirmées sont retirées, les prescripteurs et les "
+        "entreprises prévenus. Une session tenue ne s'annule plus.",
+    ),
+    ("get", "/api/v1/invitations/"): (
+        "Informations collectives",
+        "Lister les invitations",
+        "Toutes pour le facilitateur ; celles de ses candidats pour un prescripteur ; pour une entreprise, les "
+        "personnes qui lui sont transmises (jamais les critères d'éligibilité) ; aucune pour un donneur d'ordre.",
+    ),
+    ("post", "/api/v1/invitations/"): (
+        "Informations collectives",
+        "Inviter ou inscrire une personne",
+        "Le facilitateur invite une personne pour une offre de la session (son prescripteur répond pour elle) ; un "
+        "prescripteur inscrit l'une des personnes qu'il accompagne, confirmée d'emblée. Refusé si la session est "
+        "complète.",
+    ),
+    ("get", "/api/v1/invitations/{id}/"): (
+        "Informations collectives",
+        "Lire une invitation",
+        "La personne, l'offre, l'état de l'invitation et, le cas échéant, le motif ou la réorientation.",
+    ),
+    ("get", "/api/v1/invitations/{id}/history/"): (
+        "Informations collectives",
+        "Historique d'une invitation",
+        "Ses changements d'état, par qui et quand ; une entreprise n'en lit que la transmission.",
+    ),
+    ("post", "/api/v1/invitations/{id}/redirection-outcome/"): (
+        "Informations collectives",
+        "Noter la suite d'une réorientation",
+        "Pour une personne réorientée : emploi, formation, VAE, toujours accompagnée ou sans suite.",
+    ),
+    ("post", "/api/v1/invitations/{id}/transition/"): (
+        "Informations collectives",
+        "Faire avancer une invitation",
+        "Le prescripteur confirme ou décline pour la personne ; le facilitateur retire l'invitation, puis donne "
+        "l'issue : présélectionnée, transmise à l'entreprise (la candidature avance d'autant), non retenue (avec un "
+        "motif) ou réorientée. Seuls les changements permis à l'organisation sont acceptés.",
+    ),
 }
 
 
