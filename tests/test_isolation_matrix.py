@@ -229,7 +229,7 @@ MATRIX = {
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
     "invitation_detail": (
-        lambda w: f"/informations-collectives/invitations/{w['invitation'].pk}/",
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/",
         (302, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
     # The confirmation pages of irreversible moves (without JavaScript): cancelling is the facilitator's alone;
@@ -240,7 +240,7 @@ MATRIX = {
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
     "invitation_move_confirm": (
-        lambda w: f"/informations-collectives/invitations/{w['invitation'].pk}/etat/?to=withdrawn",
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/etat/?to=withdrawn",
         (302, 404, 404, 403, 404, 403, 404, 404, 403),
     ),
     "api_sessions": (lambda w: "/api/v1/sessions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -254,11 +254,11 @@ MATRIX = {
     ),
     "api_invitations": (lambda w: "/api/v1/invitations/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_invitation": (
-        lambda w: f"/api/v1/invitations/{w['invitation'].pk}/",
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/",
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
     "api_invitation_history": (
-        lambda w: f"/api/v1/invitations/{w['invitation'].pk}/history/",
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/history/",
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
 }
@@ -312,7 +312,7 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
     siae = OrganisationFactory(siae=True)
     return {
         "session": session,
-        "invitation": invitation,
+        "session_invitation": invitation,
         "planned_session": InformationSessionFactory(positions=[position], organiser=facilitator_org),
         "contract": contract,
         "source": source,

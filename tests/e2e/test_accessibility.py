@@ -45,7 +45,6 @@ STATE_PAGES = [
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
     (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
     (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
-    (lambda o: f"/informations-collectives/{o['planned_session'].pk}/annuler/", ["facilitator"]),
     (lambda o: f"/informations-collectives/invitations/{o['waiting_invitation'].pk}/etat/?to=declined", ["prescriber"]),
     (lambda o: "/organisation/en-attente/", ["buyer"]),
     (lambda o: "/compte/acces/deconnexion-partout/", ["buyer"]),
