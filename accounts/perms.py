@@ -74,6 +74,13 @@ def can_see_eligibility(organisation, prescriber_id):
     )
 
 
+def reads_proofs_of(organisation, company_id):
+    """A proof of hours (pay slip, timesheet, invoice) names a person and their pay: the facilitator, who
+    checks it, and the company that declared it read it; nobody else, not even the buyer of the contract
+    nor the SIAE of the order, who see the hours."""
+    return sees_everything(organisation) or (organisation is not None and organisation.pk == company_id)
+
+
 def can_export_personal_data(organisation, candidate):
     """A person's whole record, as they may ask for it, goes to the facilitator or to the prescriber
     that follows them: the ones who hand it over to the person."""

@@ -8,8 +8,10 @@ router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("siae", api.SiaeViewSet, basename="siae")
 router.register("siae-orders", api.SiaeOrderViewSet, basename="siae-order")
 router.register("hours", api.HoursViewSet, basename="hours")
+router.register("sector-defaults", api.SectorDefaultsViewSet, basename="sector-defaults")
 
 urlpatterns = [
     path("reports/summary/", api.ReportSummaryView.as_view(), name="report-summary"),
+    path("clause-settings/", api.ClauseSettingsView.as_view(), name="clause-settings"),
     *router.urls,
 ]

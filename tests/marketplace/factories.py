@@ -78,7 +78,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     consent_text_version = "2026-01"
     situation = Situation.JOB_SEEKER
     level1_criteria = ["rsa"]
-    level2_criteria = ["under_26", "qpv_zrr"]
+    # Not « under 26 »: the factory's birth date (1998) makes the person 26 or more since March 2024.
+    level2_criteria = ["low_qualification", "qpv_zrr"]
     qualification_level = QualificationLevel.LEVEL_3
     french_level = FrenchLevel.B1
     available_from = factory.LazyFunction(timezone.localdate)
@@ -139,7 +140,11 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         target=SubmissionState.HIRED,
         actor=company_user,
         organisation=position.company,
-        hire={"planned_end_date": timezone.localdate() + datetime.timedelta(days=200)},
+        # Hired from the first month of hours on (the ledger refuses hours outside the placement).
+        hire={
+            "start_date": min(hours_months, default=None),
+            "planned_end_date": timezone.localdate() + datetime.timedelta(days=200),
+        },
     )
     placement = services.validate_placement(
         placement=submission.placement, actor=facilitator, organisation=facilitator_org
