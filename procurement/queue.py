@@ -15,6 +15,9 @@ from common.pseudonyms import pseudonym
 from procurement.enums import StatementState
 from procurement.models import HoursStatement
 
+# A facilitator's batch: a month of statements of a mid-sized contract fits on one page, to tick and validate.
+PAGE_SIZE = 100
+
 
 def statements_for(organisation, state):
     """The statements the organisation sees in ``state`` (every state when unknown), oldest month first."""

@@ -15,7 +15,7 @@ import calendar
 import datetime
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from procurement.enums import ContractState, Modality
 from procurement.workflows import EXECUTION_STATES
@@ -278,7 +278,7 @@ def progress_label(rate):
     """« 112 % — objectif dépassé »: over-delivery is legitimate and shown as such."""
     if rate is None:
         return "—"
-    text = percent_label(Decimal(rate).quantize(Decimal("0.1")))
+    text = percent_label(Decimal(rate).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     if rate > 100:
         return f"{text} — objectif dépassé"
     if rate == 100:

@@ -47,7 +47,7 @@ class PercentField(serializers.DecimalField):
 def refuse_renamed_rates(data):
     if hasattr(data, "keys"):
         renamed = {
-            old: f"Ce champ s'appelle « {new} » et s'exprime en pourcentage (50 pour 50 %)."
+            old: [f"Ce champ s'appelle « {new} » et s'exprime en pourcentage (50 pour 50 %)."]
             for old, new in RENAMED_RATES.items()
             if old in data
         }
@@ -86,6 +86,9 @@ class ContractSerializer(serializers.ModelSerializer):
     allowed_modalities = serializers.MultipleChoiceField(
         choices=Modality.choices, required=False, help_text="Aucune : toutes les modalités sont admises."
     )
+    # Declared here so that ``rules.check_positive`` says what is wrong, not the model's generic validator.
+    amount_excl_vat = serializers.DecimalField(max_digits=14, decimal_places=2)
+    hourly_cost = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
     labour_share_percent = PercentField(
         source="labour_share", label="La part de main-d'œuvre", required=False, allow_null=True
     )
@@ -346,6 +349,7 @@ class SectorDefaultsSerializer(serializers.ModelSerializer):
     """Reference values of one sector, rates in percent like everywhere else."""
 
     sector_label = serializers.CharField(source="get_sector_display", read_only=True)
+    hourly_cost = serializers.DecimalField(max_digits=8, decimal_places=2)
     labour_share_percent = PercentField(source="labour_share", label="La part de main-d'œuvre")
     insertion_rate_percent = PercentField(source="insertion_rate", label="Le taux d'insertion")
 

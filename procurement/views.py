@@ -313,7 +313,7 @@ def statement_list(request):
     checked against; the others' statements on their contracts. A fixed number of queries per page."""
     organisation = request.organisation
     state = request.GET.get("state", StatementState.DECLARED)
-    page = Paginator(queue.statements_for(organisation, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue.statements_for(organisation, state), queue.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": queue.rows(page.object_list, organisation),
