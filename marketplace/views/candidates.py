@@ -162,11 +162,13 @@ def candidate_import(request):
 
 @organisation_required("candidate.manage")
 def candidate_import_template(request):
-    """A CSV with the expected columns and one example row, written as every export is."""
+    """A CSV with the expected columns and one example row, written as every export is. The example person is
+    22, so that its « jeune » criterion stays true whatever the year (the import checks it)."""
+    today = timezone.localdate()
     example = {
         "nom": "Exemple",
         "prenom": "Camille",
-        "date_naissance": "15/03/1998",
+        "date_naissance": f"15/03/{today.year - 22}",
         "sexe": "F",
         "commune": "75119",
         "date_consentement": timezone.localdate().strftime("%d/%m/%Y"),
