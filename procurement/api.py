@@ -221,7 +221,10 @@ class HoursViewSet(
         return self.run_service(services.validate_statement)
 
     @extend_schema(request=ValidateManySerializer, responses=ValidateManyResultSerializer)
-    @action(detail=False, methods=["post"], url_path="validate", url_name="validate-many")
+    # JSON only: a form would send each id as a field, and Django caps the number of fields of a request.
+    @action(
+        detail=False, methods=["post"], url_path="validate", url_name="validate-many", parser_classes=[JSONParser]
+    )
     def validate_many(self, request):
         """Validates several statements, each checked and audited on its own: one refusal leaves the others."""
         payload = ValidateManySerializer(data=request.data)
