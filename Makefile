@@ -23,11 +23,12 @@ demo: $(VENV)/.installed-base
 test: lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed-dev
-	bash scripts/timed.sh "vérifications (ruff, migrations, schéma, déploiement)" $(MAKE) --no-print-directory lint-checks
+	bash scripts/timed.sh "vérifications (ruff, couches, migrations, schéma, déploiement)" $(MAKE) --no-print-directory lint-checks
 
 lint-checks:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-0123456789abcdef ALLOWED_HOSTS=passerelle.example \

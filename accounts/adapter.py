@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import PermissionDenied
 
-from config.client_ip import client_ip
+from common.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):

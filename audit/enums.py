@@ -35,3 +35,12 @@ class Channel(models.TextChoices):
     API = "api", "API"
     COMMAND = "command", "Commande"
     SYSTEM = "system", "Système"
+
+
+class ErasureReason(models.TextChoices):
+    """Why a person's data was anonymised: recorded with ``CANDIDATE_ANONYMISED``, shown by the log's page."""
+
+    REQUEST = "request", "Demande de la personne (droit à l'effacement)"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Retrait du consentement"
+    FOLLOW_UP_ENDED = "follow_up_ended", "Fin de l'accompagnement"
+    RETENTION = "retention", "Durée de conservation écoulée"

@@ -1,6 +1,6 @@
 from audit import context
 from audit.enums import Channel
-from config.client_ip import client_ip
+from common.client_ip import client_ip
 
 
 class AuditOriginMiddleware:

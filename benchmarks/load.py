@@ -80,9 +80,9 @@ def prepare(scale):
 def plan(per_role=60, slots_per_company=60):
     """Who logs in and what they know: demo logins per role, the facilitator's, and for each company
     (source, month) pairs nobody has declared yet, so that concurrent declarations never collide."""
-    from accounts import demo
     from accounts.enums import OrganisationKind as Kind
     from accounts.models import Membership
+    from demo import accounts as demo
     from marketplace.models import Candidate, Position
     from procurement.enums import ContractState
     from procurement.models import Contract, HoursSource, HoursStatement

@@ -173,9 +173,9 @@ def _training_set(space, candidates, sought, positions, rng):
 
 
 def run(scale):
+    from marketplace.models import Change
     from matching import engine, training
     from matching import index as matching_index
-    from matching.models import IndexChange
     from matching.occupations import build_space
     from reference.models import JobTitle
     from reference.services import load_reference_data
@@ -203,7 +203,7 @@ def run(scale):
         positions = synthetic_positions(space, rng, POSITIONS, job_titles)
         print(f"Blocs synthétiques construits : {time.perf_counter() - started:.1f} s.")
         token = _database_rows()
-        seen = max(IndexChange.objects.values_list("pk", flat=True), default=0)
+        seen = max(Change.objects.values_list("pk", flat=True), default=0)
         index = matching_index.MatchingIndex(space, candidates, positions, seen_upto=seen, fingerprint=None)
         matching_index.install(index)
 

@@ -39,8 +39,8 @@ def _analyze():
 
 
 def run(scale):
-    from accounts.demo import FACILITATOR_EMAIL
     from accounts.models import User
+    from demo.accounts import FACILITATOR_EMAIL
     from procurement.enums import ContractState
     from procurement.models import Contract, HoursStatement
 
@@ -57,7 +57,7 @@ def run(scale):
     )
     cases = [
         ("page d'avancement d'un marché", reverse("procurement:contract_detail", args=[contract.pk]), None),
-        ("tableau de bord du facilitateur", reverse("procurement:report_dashboard"), period),
+        ("tableau de bord du facilitateur", reverse("reporting:report_dashboard"), period),
         ("API de synthèse", "/api/v1/reports/summary/", period),
     ]
     for label, url, params in cases:

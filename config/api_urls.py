@@ -5,4 +5,6 @@ urlpatterns = [
     path("", include("reference.api_urls")),
     path("", include("procurement.api_urls")),
     path("", include("marketplace.api_urls")),
+    path("", include("matching.api_urls")),
+    path("", include("reporting.api_urls")),
 ]

@@ -8,18 +8,21 @@ from django.views.generic import RedirectView, TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
-from config.health import health
+from common.health import health
 
 admin.site.site_header = "Passerelle – administration"
-handler404 = "config.api_errors.not_found"
+handler404 = "common.api_errors.not_found"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("comptes/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("referentiels/", include("reference.urls")),
+    path("marches/rapports/", include("reporting.urls")),
     path("marches/", include("procurement.urls")),
     path("", include("marketplace.urls")),
+    path("", include("matching.urls")),
+    path("", include("notifications.urls")),
     path("journal-d-audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

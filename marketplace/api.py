@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import ServiceActions, as_api_error, call_service
+from common.api_errors import ServiceActions, as_api_error, call_service
 from marketplace import imports, services
 from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (

@@ -137,12 +137,3 @@ class PlacementOutcome(models.TextChoices):
 
 
 DURABLE_OUTCOMES = frozenset({PlacementOutcome.CDI, PlacementOutcome.LONG_CDD, PlacementOutcome.QUALIFYING_TRAINING})
-
-
-class ErasureReason(models.TextChoices):
-    """Why a person's data was anonymised (recorded in the audit log)."""
-
-    REQUEST = "request", "Demande de la personne (droit à l'effacement)"
-    CONSENT_WITHDRAWN = "consent_withdrawn", "Retrait du consentement"
-    FOLLOW_UP_ENDED = "follow_up_ended", "Fin de l'accompagnement"
-    RETENTION = "retention", "Durée de conservation écoulée"

@@ -3,10 +3,10 @@ from django.conf import settings
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from audit.enums import ErasureReason
 from marketplace import services, workflows
 from marketplace.enums import (
     ContractType,
-    ErasureReason,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,

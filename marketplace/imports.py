@@ -24,7 +24,8 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from config.uploads import ZIP_SIGNATURE, check_size
+from common.exports import FORMULA_PREFIXES
+from common.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
 from marketplace.enums import (
     ContractType,
@@ -37,7 +38,6 @@ from marketplace.enums import (
 )
 from marketplace.models import Candidate
 from marketplace.rules import check_age_criteria
-from procurement.exports import FORMULA_PREFIXES
 from reference.models import Commune, JobTitle
 
 REQUIRED = [

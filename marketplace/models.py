@@ -432,42 +432,25 @@ class Placement(models.Model):
         return self.planned_end_date is not None and self.planned_end_date <= datetime.date.today()
 
 
-class NotificationQuerySet(models.QuerySet):
-    def for_member(self, user, organisation):
-        """Notifications addressed to the organisation as a whole or to this member."""
-        if organisation is None:
-            return self.none()
-        return self.filter(models.Q(user=None) | models.Q(user=user), recipient=organisation)
+class Change(models.Model):
+    """One candidate or position whose data changed, written by every write path of the marketplace
+    (``marketplace.changes``). The apps built on the marketplace read this log instead of being called:
+    the matcher's index, in every process, replays the rows newer than the last it saw. ``everything``:
+    rows were loaded or deleted in bulk (the demo seeding), and readers start again from the tables."""
 
-    def unread(self):
-        return self.filter(read_at=None)
+    class Kind(models.TextChoices):
+        CANDIDATE = "candidate", "Candidat"
+        POSITION = "position", "Offre"
+        EVERYTHING = "everything", "Tout"
 
-
-class Notification(models.Model):
-    """An in-app message to the organisation that must act next (an email goes with it)."""
-
-    recipient = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="notifications", verbose_name="destinataire"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name="personne destinataire",
-    )
-    text = models.CharField("message", max_length=500)
-    link = models.CharField("lien", max_length=300, blank=True)
-    created_at = models.DateTimeField("créée le", default=timezone.now)
-    read_at = models.DateTimeField("lue le", null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("identifiant")
+    changed_at = models.DateTimeField("modifié le", default=timezone.now)
 
     class Meta:
-        verbose_name = "notification"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        verbose_name = "modification"
+        verbose_name_plural = "modifications"
+        ordering = ["pk"]
 
     def __str__(self):
-        return self.text
+        return f"{self.get_kind_display()} n° {self.object_id}"

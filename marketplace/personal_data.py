@@ -7,7 +7,7 @@ progress and the reports do not move. It erases:
 
 - names, email, phone, situation, declared criteria, the criteria and proofs an eligibility check
   saw, the free texts written about the person (messages, comments, a refused statement's reason),
-  the proofs of hours (payslips name the person), and the name in notifications;
+  the proofs of hours (payslips name the person), and what notifications say about the person;
 - the exact birth date, keeping the year (the date becomes 1 July): the reports count participants
   under 26 and over 50 on their start date, which the year keeps right within six months.
 
@@ -24,19 +24,18 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q, Sum, Value
-from django.db.models.functions import Replace
-from django.urls import reverse
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts import perms
-from audit.enums import AuditAction
+from audit.enums import AuditAction, ErasureReason
 from audit.models import AuditEvent
 from audit.services import record
+from common.exports import Table, to_xlsx
 from common.pseudonyms import pseudonym
+from marketplace import changes
 from marketplace.enums import (
     ContractType,
-    ErasureReason,
     Level1Criterion,
     Level2Criterion,
     PlacementState,
@@ -45,14 +44,13 @@ from marketplace.enums import (
 from marketplace.models import (
     Candidate,
     EligibilityCheck,
-    Notification,
     Placement,
     Submission,
     SubmissionTransition,
 )
 from marketplace.workflows import ACTIVE_STATES
+from notifications.services import erase_details
 from procurement.enums import StatementState
-from procurement.exports import Table, to_xlsx
 from procurement.models import HoursStatement
 
 
@@ -309,7 +307,6 @@ def has_work_in_progress(candidate):
 
 def _erase(candidate, now):
     """Replaces the person's data by neutral values (see the module's docstring)."""
-    name = candidate.full_name
     candidate.first_name, candidate.last_name = "Personne", f"anonymisée n° {candidate.pk}"
     candidate.birth_date = candidate.birth_date.replace(month=7, day=1)
     candidate.email = candidate.phone = ""
@@ -327,12 +324,15 @@ def _erase(candidate, now):
     statements.update(proof="", proof_content_type="", reason="")
     storage = HoursStatement._meta.get_field("proof").storage
     transaction.on_commit(lambda: [storage.delete(proof) for proof in proofs])
-    # The matcher's requests to the prescriber name the person; they link to the person's pages.
-    Notification.objects.filter(
-        recipient=candidate.prescriber_id,
-        link__startswith=reverse("marketplace:candidate_detail", args=[candidate.pk]),
-        text__contains=name,
-    ).update(text=Replace("text", Value(name), Value(candidate.full_name)))
+    # What notifications say about the person (their name, reasons written about them), in every
+    # organisation's notifications about the person or one of their rows.
+    erase_details(
+        [candidate],
+        Submission.objects.filter(candidate=candidate),
+        Placement.objects.filter(submission__candidate=candidate),
+        statements,
+    )
+    changes.candidates_changed([candidate.pk])  # consent withdrawn: the matcher proposes the person no more
 
 
 def _anonymise(candidate, *, actor, organisation, reason, reference=""):

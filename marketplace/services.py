@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import build, record, record_each
 from common.db import analyze
-from marketplace import rules, workflows
+from marketplace import changes, rules, workflows
 from marketplace.enums import ContractType, PlacementState, PositionState, RefusalReason, SubmissionState
 from marketplace.models import (
     Candidate,
@@ -27,7 +27,7 @@ from marketplace.models import (
     SubmissionTransition,
     criteria_make_eligible,
 )
-from marketplace.notifications import notify
+from notifications.services import notify
 from procurement.enums import ContractState, Modality
 from procurement.models import Contract
 from procurement.services import open_hours_source
@@ -71,6 +71,7 @@ def save_position(*, position, actor, organisation):
         raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")
     check_can_post_on(contract=position.contract, company=organisation)
     position.save()
+    changes.positions_changed([position.pk])
     return position
 
 
@@ -88,6 +89,7 @@ def set_position_state(*, position, state, actor, organisation):
     source = position.state
     position.state = state
     position.save(update_fields=["state"])
+    changes.positions_changed([position.pk])
     record(
         action=AuditAction.POSITION_MOVED,
         actor=actor,
@@ -167,6 +169,7 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
     if skills is not None:
         candidate.skills.set(skills)
     prefill_skills(candidate)
+    changes.candidates_changed([candidate.pk])
     record(
         action=AuditAction.CANDIDATE_UPDATED if before else AuditAction.CANDIDATE_CREATED,
         actor=actor,
@@ -196,6 +199,7 @@ def create_imported_candidates(*, rows, actor, organisation):
         JobTitles(candidate_id=candidate.pk, jobtitle_id=code) for candidate, codes, _ in rows for code in codes
     )
     _prefill_skills_in_bulk([(candidate, codes) for candidate, codes, _ in rows])
+    changes.candidates_changed(candidate.pk for candidate in candidates)  # bulk_create: no signal would tell
     record_each(
         build(
             action=AuditAction.CANDIDATE_IMPORTED,
@@ -309,7 +313,7 @@ def _notify_next_party(submission, target, reason_label=""):
     text = f"Candidature n° {submission.pk} ({position.job_title.label}) : {label}"
     if reason_label:
         text += f" – motif : {reason_label}"
-    notify(organisations=recipients, text=text + ".", link=_submission_link(submission))
+    notify(organisations=recipients, text=text + ".", link=_submission_link(submission), subject=submission)
 
 
 @transaction.atomic
@@ -394,6 +398,7 @@ def _hire(submission, data, *, hired_on):
     if taken + 1 >= position.openings:
         position.state = PositionState.FILLED
         position.save(update_fields=["state"])
+        changes.positions_changed([position.pk])
     return placement
 
 
@@ -419,11 +424,13 @@ def _record_placement(placement, action, actor, organisation, **details):
     )
 
 
-def _notify_company(placement, text):
+def _notify_company(placement, text, details=""):
     notify(
         organisations=[placement.position.company],
         text=text,
+        details=details,
         link=reverse("marketplace:placement_detail", args=[placement.pk]),
+        subject=placement,
     )
 
 
@@ -486,7 +493,8 @@ def refuse_placement(*, placement, actor, organisation, note):
     if position.state == PositionState.FILLED:
         position.state = PositionState.OPEN
         position.save(update_fields=["state"])
-    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} refusée par le facilitateur : {note}")
+        changes.positions_changed([position.pk])
+    _notify_company(placement, f"Mise à l'emploi n° {placement.pk} refusée par le facilitateur.", f"Motif : {note}")
     return placement
 
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from marketplace import matches_views
-from marketplace.views import candidates, notifications, personal_data, placements, positions, submissions
+from marketplace.views import candidates, personal_data, placements, positions, submissions
 
 app_name = "marketplace"
 
@@ -35,16 +34,4 @@ urlpatterns = [
     path("mises-a-l-emploi/<int:pk>/decision/", placements.placement_decide, name="placement_decide"),
     path("mises-a-l-emploi/<int:pk>/sortie/", placements.placement_outcome, name="placement_outcome"),
     path("suivi/", placements.follow_up, name="follow_up"),
-    path("notifications/", notifications.notification_list, name="notification_list"),
-    path("notifications/lues/", notifications.notifications_mark_read, name="notifications_mark_read"),
-    # The matcher's proposals (matching app) and its fairness report.
-    path("offres/<int:pk>/propositions/", matches_views.position_matches, name="position_matches"),
-    path(
-        "offres/<int:pk>/propositions/positionner/",
-        matches_views.position_matches_submit,
-        name="position_matches_submit",
-    ),
-    path("offres/<int:pk>/propositions/demander/", matches_views.position_matches_ask, name="position_matches_ask"),
-    path("candidats/<int:pk>/offres-proposees/", matches_views.candidate_matches, name="candidate_matches"),
-    path("rapprochement/equite/", matches_views.fairness_report, name="matching_fairness"),
 ]

@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = "Rapprochement candidats – offres"
-
-    def ready(self):
-        from matching import signals  # noqa: F401

@@ -1,8 +1,9 @@
 """The matcher's index: the occupation space and the candidate and position blocks, built once,
 persisted under ``settings.MATCHING_INDEX_DIR`` and held in memory by each process.
 
-Changes arrive through ``IndexChange`` rows (written by ``matching.signals``). Before answering, a
-process replays the rows it has not seen yet (one query when nothing changed): the changed objects'
+Changes arrive through the marketplace's change log (``marketplace.changes``, a ``Change`` row per
+changed candidate or position, written by every write path). Before answering, a process replays the rows
+it has not seen yet (one query when nothing changed): the changed objects'
 old rows are masked out and their new rows appended to a small delta block; once the delta grows past
 ``COMPACT_AFTER`` rows it is merged into the main block. Nothing is recomputed whole per request.
 """
@@ -18,9 +19,8 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from marketplace.models import Candidate, Position
+from marketplace.models import Candidate, Change, Position
 from matching.blocks import Block, candidate_block, position_block
-from matching.models import IndexChange
 from matching.occupations import build_space, reference_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_NAME = "index.joblib"
 SNAPSHOT_FORMAT = 3
 COMPACT_AFTER = 500
-# A transaction may commit an ``IndexChange`` with a lower id after a process read higher ones:
+# A transaction may commit a ``Change`` with a lower id after a process read higher ones:
 # changes this recent are read again (and applied once) to never miss one.
 REPLAY_WINDOW = datetime.timedelta(minutes=5)
 
@@ -79,23 +79,26 @@ class MatchingIndex:
         self.positions = Table(positions)
         self.seen_upto = seen_upto
         self.fingerprint = fingerprint
-        self.applied = applied or {}  # IndexChange id -> changed_at, within the replay window
+        self.applied = applied or {}  # Change id -> changed_at, within the replay window
         self.lock = threading.Lock()
 
     def sync(self):
         """Replays the changes this process has not applied yet."""
         since = timezone.now() - REPLAY_WINDOW
         changes = list(
-            IndexChange.objects.filter(pk__gt=self.seen_upto).values_list("pk", "kind", "object_id", "changed_at")
-            | IndexChange.objects.filter(changed_at__gte=since).values_list("pk", "kind", "object_id", "changed_at")
+            Change.objects.filter(pk__gt=self.seen_upto).values_list("pk", "kind", "object_id", "changed_at")
+            | Change.objects.filter(changed_at__gte=since).values_list("pk", "kind", "object_id", "changed_at")
         )
         fresh = [change for change in changes if change[0] not in self.applied]
         if not fresh:
             return
+        if any(kind == Change.Kind.EVERYTHING for _, kind, _, _ in fresh):
+            self.take_over(build())  # a bulk load or deletion: the tables, not the log, say what is there
+            return
         with self.lock:
             for kind, table, loader, model in (
-                (IndexChange.Kind.CANDIDATE, self.candidates, candidate_block, Candidate),
-                (IndexChange.Kind.POSITION, self.positions, position_block, Position),
+                (Change.Kind.CANDIDATE, self.candidates, candidate_block, Candidate),
+                (Change.Kind.POSITION, self.positions, position_block, Position),
             ):
                 ids = sorted({object_id for _, k, object_id, _ in fresh if k == kind})
                 if ids:
@@ -103,6 +106,12 @@ class MatchingIndex:
             self.applied.update((pk, at) for pk, _, _, at in fresh)
             self.applied = {pk: at for pk, at in self.applied.items() if at >= since}
             self.seen_upto = max(self.seen_upto, max(pk for pk, *_ in fresh))
+
+    def take_over(self, other):
+        """Becomes ``other`` (a fresh build), in place: callers holding this index see the new one."""
+        with self.lock:
+            self.space, self.candidates, self.positions = other.space, other.candidates, other.positions
+            self.seen_upto, self.fingerprint, self.applied = other.seen_upto, other.fingerprint, other.applied
 
     def save(self, directory):
         directory = Path(directory)
@@ -139,7 +148,8 @@ class MatchingIndex:
 
 def database_fingerprint():
     """Counts and highest ids of the indexed tables and reference data: a snapshot whose fingerprint
-    differs was taken before rows were bulk-created (seeds, imports) that signals never saw."""
+    differs, with nothing logged since, was taken before a change the log does not hold (reference data
+    reloaded, rows written outside the marketplace's services)."""
     candidates = Candidate.objects.aggregate(n=Max("pk"))["n"], Candidate.objects.count()
     positions = Position.objects.aggregate(n=Max("pk"))["n"], Position.objects.count()
     return (*candidates, *positions, *reference_fingerprint())
@@ -147,10 +157,10 @@ def database_fingerprint():
 
 def build():
     """Builds the whole index from the database (a few queries, seconds for 100,000 candidates)."""
-    seen_upto = IndexChange.objects.aggregate(n=Max("pk"))["n"] or 0
+    seen_upto = Change.objects.aggregate(n=Max("pk"))["n"] or 0
     # The recent changes the rows read below already include: not to be replayed.
     applied = dict(
-        IndexChange.objects.filter(pk__lte=seen_upto, changed_at__gte=timezone.now() - REPLAY_WINDOW).values_list(
+        Change.objects.filter(pk__lte=seen_upto, changed_at__gte=timezone.now() - REPLAY_WINDOW).values_list(
             "pk", "changed_at"
         )
     )
@@ -171,13 +181,12 @@ _current_lock = threading.Lock()
 
 
 def rebuild(directory=None):
-    """Builds, saves and installs a fresh index (``build_matching_index``); prunes old change rows."""
+    """Builds, saves and installs a fresh index (``build_matching_index``); prunes the change rows it holds
+    that are over a day old (the matcher is the change log's only reader)."""
     global _current
     index = build()
     index.save(directory or settings.MATCHING_INDEX_DIR)
-    IndexChange.objects.filter(
-        pk__lte=index.seen_upto, changed_at__lt=timezone.now() - datetime.timedelta(days=1)
-    ).delete()
+    Change.objects.filter(pk__lte=index.seen_upto, changed_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
     with _current_lock:
         _current = index
     return index
@@ -223,7 +232,7 @@ def _load_or_build():
 def _fingerprint_after(index):
     """The database fingerprint the snapshot should see, once its own change log is accounted for:
     when changes were logged since, they explain the difference, so they are replayed instead."""
-    if IndexChange.objects.filter(pk__gt=index.seen_upto).exists():
+    if Change.objects.filter(pk__gt=index.seen_upto).exists():
         return index.fingerprint
     return database_fingerprint()
 

@@ -1,5 +1,6 @@
-"""What the matcher stores: trained models (their version, metrics and estimator) and the log of
-changed candidates and positions that every process's in-memory index replays."""
+"""What the matcher stores: trained models (their version, metrics and estimator). The log of changed
+candidates and positions that every process's in-memory index replays is the marketplace's
+(``marketplace.changes``)."""
 
 from django.db import models
 from django.utils import timezone
@@ -33,24 +34,3 @@ class MatcherModel(models.Model):
 
     def __str__(self):
         return f"Modèle v{self.version} ({self.algorithm}, {self.trained_at:%d/%m/%Y})"
-
-
-class IndexChange(models.Model):
-    """One candidate or position whose index row must be rebuilt. Signals write it; each process
-    replays the rows newer than the last it saw, so every worker's index follows the database."""
-
-    class Kind(models.TextChoices):
-        CANDIDATE = "candidate", "Candidat"
-        POSITION = "position", "Offre"
-
-    kind = models.CharField("nature", max_length=10, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField("identifiant")
-    changed_at = models.DateTimeField("modifié le", default=timezone.now)
-
-    class Meta:
-        verbose_name = "modification à indexer"
-        verbose_name_plural = "modifications à indexer"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} n° {self.object_id}"

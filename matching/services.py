@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import perms
 from marketplace.enums import PositionState
 from marketplace.models import Submission
-from marketplace.notifications import notify
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -23,9 +23,12 @@ def ask_prescriber(*, candidate, position, actor, organisation):
     sender = actor.get_full_name() or actor.email
     notify(
         organisations=[candidate.prescriber],
+        # The names go in the details, erased with the person's data; the text is also the email's subject.
         text=(
-            f"{organisation.name} ({sender}) vous propose de positionner {candidate.full_name} sur l'offre "
+            f"{organisation.name} vous propose de positionner une personne que vous suivez sur l'offre "
             f"« {position.job_title.label} » de {position.company.name}."
         ),
-        link=reverse("marketplace:candidate_matches", args=[candidate.pk]),
+        details=f"Personne proposée : {candidate.full_name} (demande de {sender}).",
+        link=reverse("matching:candidate_matches", args=[candidate.pk]),
+        subject=candidate,
     )

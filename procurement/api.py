@@ -6,17 +6,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.perms import CanPerform, HasOrganisation
-from config.api_errors import ServiceActions, as_api_error
-from procurement import decp, progress, proofs, reports, services
+from common.api_errors import ServiceActions, as_api_error
+from procurement import decp, progress, proofs, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
 from procurement.models import Award, ClauseSettings, Contract, HoursStatement, SectorDefaults, SiaeOrder, SiaeProfile
@@ -222,9 +221,7 @@ class HoursViewSet(
 
     @extend_schema(request=ValidateManySerializer, responses=ValidateManyResultSerializer)
     # JSON only: a form would send each id as a field, and Django caps the number of fields of a request.
-    @action(
-        detail=False, methods=["post"], url_path="validate", url_name="validate-many", parser_classes=[JSONParser]
-    )
+    @action(detail=False, methods=["post"], url_path="validate", url_name="validate-many", parser_classes=[JSONParser])
     def validate_many(self, request):
         """Validates several statements, each checked and audited on its own: one refusal leaves the others."""
         payload = ValidateManySerializer(data=request.data)
@@ -271,23 +268,6 @@ class HoursViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self.run_service(services.reject_statement, RejectSerializer)
-
-
-class ReportSummaryView(APIView):
-    """Headline figures of a period for the facilitator (all contracts) or a buyer (its own)."""
-
-    permission_classes = [CanPerform.to("reports.own")]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("from", str, description="AAAA-MM-JJ"), OpenApiParameter("to", str)],
-        responses={200: dict},
-    )
-    def get(self, request):
-        try:
-            period = reports.Period.from_params(request.query_params)
-        except DjangoValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(reports.summary(request.organisation, period))
 
 
 class SectorDefaultsViewSet(

@@ -11,7 +11,6 @@ router.register("hours", api.HoursViewSet, basename="hours")
 router.register("sector-defaults", api.SectorDefaultsViewSet, basename="sector-defaults")
 
 urlpatterns = [
-    path("reports/summary/", api.ReportSummaryView.as_view(), name="report-summary"),
     path("clause-settings/", api.ClauseSettingsView.as_view(), name="clause-settings"),
     *router.urls,
 ]

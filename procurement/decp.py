@@ -24,7 +24,7 @@ from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from common.db import analyze
-from config.uploads import check_size
+from common.uploads import check_size
 from procurement.enums import Sector
 from procurement.models import Contract
 from procurement.services import size_clause

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, InMemoryStorage
 from django.http import FileResponse, HttpResponse
 
-from config.uploads import check_size
+from common.uploads import check_size
 
 # File signatures (magic numbers) -> (accepted extensions, content type): the extension alone proves nothing.
 SIGNATURES = {

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from config.api_errors import as_api_error
+from common.api_errors import as_api_error
 from procurement import rules, services
 from procurement.enums import AwardRole, ContractState, Modality
 from procurement.models import (

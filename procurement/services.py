@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import perms
@@ -13,6 +15,7 @@ from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import record
+from notifications.services import notify
 from procurement import rules, workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
@@ -28,7 +31,6 @@ from procurement.models import (
 )
 from procurement.proofs import check_proof
 from procurement.rules import first_of_month
-from procurement.signals import statement_decided
 
 
 def clause_hours_from(*, amount, labour_share, insertion_rate, hourly_cost):
@@ -445,6 +447,23 @@ def add_validated_hours(*, contract_id, company_id, modality, month, hours):
     ValidatedHours.objects.filter(pk=total.pk).update(hours=F("hours") + hours)
 
 
+def _tell_the_company(statement):
+    """The company learns that its hours count, or why they do not and that it may declare them again."""
+    what = f"Heures de {statement.month:%m/%Y} ({statement.source.label}, {floatformat(statement.hours, -2)} h)"
+    if statement.state == StatementState.VALIDATED:
+        text, details = f"{what} validées par le facilitateur.", ""
+    else:
+        text = f"{what} refusées. Vous pouvez les déclarer à nouveau avec un justificatif."
+        details = f"Motif : {statement.reason}"
+    notify(
+        organisations=[statement.source.company],
+        text=text,
+        details=details,
+        link=reverse("procurement:statement_list"),
+        subject=statement,
+    )
+
+
 @transaction.atomic
 def validate_statement(*, statement, actor, organisation):
     """The facilitator counts the hours, checked again against every rule (the contract, the placement or
@@ -472,7 +491,7 @@ def validate_statement(*, statement, actor, organisation):
         hours=statement.hours,
     )
     _record_statement(statement, AuditAction.HOURS_VALIDATED, actor, organisation)
-    statement_decided.send(sender=HoursStatement, statement=statement)
+    _tell_the_company(statement)
     return statement
 
 
@@ -553,5 +572,5 @@ def reject_statement(*, statement, actor, organisation, reason):
     statement.decided_at = timezone.now()
     statement.save(update_fields=["state", "reason", "decided_by", "decided_at"])
     _record_statement(statement, AuditAction.HOURS_REJECTED, actor, organisation)
-    statement_decided.send(sender=HoursStatement, statement=statement)
+    _tell_the_company(statement)
     return statement

@@ -25,6 +25,4 @@ urlpatterns = [
     path("heures/<int:pk>/justificatif/", views.statement_proof, name="statement_proof"),
     path("heures/<int:pk>/corriger/", views.statement_correct, name="statement_correct"),
     path("heures/<int:pk>/refuser/", views.statement_reject, name="statement_reject"),
-    path("rapports/", views.report_dashboard, name="report_dashboard"),
-    path("rapports/annuel/<int:year>.xlsx", views.annual_report, name="annual_report"),
 ]

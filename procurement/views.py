@@ -1,11 +1,8 @@
 """Procurement pages. Each view loads objects through ``visible_to`` (outsiders get 404), checks the
 role through ``accounts.perms`` (403) and calls a service."""
 
-import datetime
-
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +14,9 @@ from django.template.defaultfilters import floatformat
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
-from accounts.perms import can, organisation_required, sees_everything
-from procurement import decp, exports, progress, proofs, queue, reports, services, workflows
+from accounts.perms import can, organisation_required
+from common import exports
+from procurement import decp, progress, proofs, queue, services, workflows
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import (
     AwardFormSet,
@@ -218,17 +216,7 @@ def contract_export(request, pk):
     contract = _contract(request, pk)
     state = progress.contract_progress(contract)
     content = exports.to_xlsx(progress_tables(state), images=[("Graphique", progress.chart(state, fmt="png"))])
-    return _download(content, f"avancement-{contract.pk}.xlsx")
-
-
-def _download(content, filename):
-    types = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(content, content_type=types[filename.rsplit(".", 1)[1]])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(content, f"avancement-{contract.pk}.xlsx")
 
 
 @organisation_required("contract.import_decp")
@@ -440,50 +428,3 @@ def statement_reject(request, pk):
     else:
         messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
     return redirect("procurement:statement_list")
-
-
-@organisation_required("reports.own")
-def report_dashboard(request):
-    try:
-        period = reports.Period.from_params(request.GET)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        period = reports.Period.year(datetime.date.today().year)
-    tables = reports.tables(request.organisation, period)
-    export = request.GET.get("export")
-    if export == "xlsx":
-        return _download(exports.to_xlsx(tables), f"rapport-{period.start}-{period.end}.xlsx")
-    if export == "csv":
-        table = next((t for t in tables if t.slug == request.GET.get("table")), tables[0])
-        return _download(exports.to_csv(table), f"{table.slug}-{period.start}-{period.end}.csv")
-    context = {
-        "period": period,
-        "summary": reports.summary(request.organisation, period),
-        "tables": tables,
-        "can_annual": can(request.organisation, "reports.all"),
-        "masks_small_counts": not sees_everything(request.organisation),
-        "small_count_threshold": settings.REPORT_SMALL_COUNT_THRESHOLD,
-    }
-    return render(request, "procurement/report_dashboard.html", context)
-
-
-@organisation_required("reports.all")
-def annual_report(request, year):
-    period = reports.Period.year(year)
-    summary = reports.summary(request.organisation, period)
-    headline = exports.Table(
-        "synthese",
-        "Synthèse",
-        ["Indicateur", "Valeur"],
-        [
-            ["Opérations", summary["operations"]],
-            ["Montant HT (€)", summary["amount_excl_vat"]],
-            ["Heures négociées", summary["hours_negotiated"]],
-            ["Heures validées", summary["hours_validated"]],
-            ["Équivalents temps plein", summary["fte"]],
-            ["Heures réalisées par des SIAE", summary["siae_hours"]],
-            ["Chiffre d'affaires apporté aux SIAE (€)", summary["siae_turnover"]],
-        ],
-    )
-    content = exports.to_xlsx([headline, *reports.tables(request.organisation, period)])
-    return _download(content, f"rapport-annuel-{year}.xlsx")

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from procurement.exports import FORMULA_PREFIXES, neutralise
+from common.exports import FORMULA_PREFIXES, neutralise
 from tests.api.world import build_world
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
@@ -38,14 +38,14 @@ EXPORTS = {
         lambda world, client: [reverse("procurement:contract_export", args=[world["contract"].pk])],
         False,  # hours by modality and month only
     ),
-    "procurement:report_dashboard": (
+    "reporting:report_dashboard": (
         "facilitator",
         lambda world, client: dashboard_downloads(client, "/marches/rapports/?from=2024-01-01&to=2024-12-31"),
         True,
     ),
-    "procurement:annual_report": (
+    "reporting:annual_report": (
         "facilitator",
-        lambda world, client: [reverse("procurement:annual_report", args=[2024])],
+        lambda world, client: [reverse("reporting:annual_report", args=[2024])],
         True,
     ),
     "marketplace:placement_export": (

@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
-from marketplace.enums import ErasureReason
+from audit.enums import ErasureReason
 
 register = template.Library()
 

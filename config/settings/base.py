@@ -59,21 +59,24 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "widget_tweaks",
-    # Passerelle
+    # Passerelle, in layers: each app may import only those above it in this list (import-linter checks it).
     "common",
-    "accounts",
     "reference",
+    "accounts",
+    "audit",
+    "notifications",
     "procurement",
     "marketplace",
     "matching",
-    "audit",
+    "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,8 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
-                "config.context_processors.csp_nonce",
+                "common.context_processors.site",
+                "common.context_processors.csp_nonce",
                 "accounts.context_processors.organisation",
             ],
         },
@@ -186,14 +189,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"  # allauth's login form field
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are logged by accounts.lockout, in French terms
 # A locked-out person retrying keeps the wait we announced instead of restarting it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and
-# allauth count attempts by and the audit log records (config/client_ip.py); 0 reads the connection's own address.
+# allauth count attempts by and the audit log records (common/client_ip.py); 0 reads the connection's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, open to everyone,
@@ -233,7 +236,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "config.api_errors.ErrorResponsesSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api_errors.ErrorResponsesSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -287,7 +290,7 @@ if env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
-# Browser features the site never uses, refused to any script (config.middleware.PermissionsPolicyMiddleware).
+# Browser features the site never uses, refused to any script (common.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment")
@@ -323,13 +326,17 @@ CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Notification emails are jobs of the task queue: when the mail server fails, the next attempt waits the
+# next of these delays (1 min, 5 min, 30 min, 2 h, 12 h), then the email is given up (``/health/`` counts
+# failed jobs by task).
+NOTIFICATION_EMAIL_RETRY_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600)
 
 # Matcher (issue 5). "content": fixed-weight content score; "learned": the newest trained
 # ``MatcherModel`` (``manage.py train_matcher``), with the content score while none is trained.
 MATCHER_MODEL = os.environ.get("MATCHER_MODEL", "content")
 # Where the matcher's index snapshot is kept (one file, rebuilt by ``manage.py build_matching_index``).
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
-# Background jobs (the matcher's retraining) in the database; ``manage.py db_worker`` runs them.
+# Background jobs (the matcher's retraining, notification emails) in the database; ``manage.py db_worker`` runs them.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

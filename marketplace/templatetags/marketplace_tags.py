@@ -1,4 +1,4 @@
-"""Marketplace pieces shown on shared pages: the header's unread count and each role's dashboard panel."""
+"""Marketplace pieces shown on shared pages: each role's dashboard panel."""
 
 from django import template
 from django.db.models import Count, Q
@@ -6,19 +6,9 @@ from django.db.models import Count, Q
 from accounts import perms
 from accounts.enums import OrganisationKind as Kind
 from marketplace.enums import PlacementState, PositionState, SubmissionState
-from marketplace.models import Candidate, Notification, Placement, Position, Submission
+from marketplace.models import Candidate, Placement, Position, Submission
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def unread_notification_count(context):
-    """One COUNT query per page, for members of an organisation."""
-    request = context.get("request")
-    organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        return 0
-    return Notification.objects.for_member(request.user, organisation).unread().count()
 
 
 def _submission_counts(submissions):

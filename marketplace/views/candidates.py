@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.exports import Table, to_csv
+from common.views import add_errors, paginate
 from marketplace import imports, services
 from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
 from marketplace.models import Candidate, EligibilityCheck, Submission
-from marketplace.views.common import add_errors, paginate
-from procurement.exports import Table, to_csv
 
 
 def visible_candidate(request, pk):

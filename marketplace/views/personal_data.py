@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.views import add_errors
 from marketplace import personal_data
 from marketplace.forms import AnonymiseForm
 from marketplace.views.candidates import visible_candidate
-from marketplace.views.common import add_errors
 
 CONTENT_TYPES = {
     "json": "application/json",

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.views import paginate
 from marketplace import personal_data, services
 from marketplace.enums import PlacementState
 from marketplace.forms import DecisionForm, OutcomeForm
 from marketplace.models import Placement, Submission
-from marketplace.views.common import paginate
 
 
 @organisation_required()

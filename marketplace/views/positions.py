@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.views import add_errors, paginate
 from marketplace import services
 from marketplace.enums import PositionState
 from marketplace.forms import PositionFilterForm, PositionForm
 from marketplace.models import Position
-from marketplace.views.common import add_errors, paginate
 
 # ROME's broad domains: the first letter of an occupation's code.
 OCCUPATION_DOMAINS = [

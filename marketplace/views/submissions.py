@@ -7,11 +7,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
+from common.views import add_errors, paginate
 from marketplace import services
 from marketplace.enums import SubmissionState
 from marketplace.forms import TransitionForm
 from marketplace.models import Submission
-from marketplace.views.common import add_errors, paginate
 
 
 @organisation_required()

@@ -17,7 +17,7 @@ def _allowed(context):
 def position_matches_link(context, position):
     return {
         "allowed": _allowed(context) and position.state == "open",
-        "url_name": "marketplace:position_matches",
+        "url_name": "matching:position_matches",
         "pk": position.pk,
         "label": "Candidats proposés par le rapprochement",
     }
@@ -27,7 +27,7 @@ def position_matches_link(context, position):
 def candidate_matches_link(context, candidate):
     return {
         "allowed": _allowed(context),
-        "url_name": "marketplace:candidate_matches",
+        "url_name": "matching:candidate_matches",
         "pk": candidate.pk,
         "label": "Offres proposées et métiers proches",
     }

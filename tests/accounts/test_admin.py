@@ -1,7 +1,7 @@
 import pytest
 
-from accounts import demo
 from accounts.models import Invitation, Membership, User
+from demo import accounts as demo
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

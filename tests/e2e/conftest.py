@@ -53,11 +53,18 @@ class Tab:
         self.problems = []
         page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.problems.append(f"request failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._request_failed)
         page.on(
             "response",
             lambda resp: resp.status >= 400 and self.problems.append(f"HTTP {resp.status}: {resp.url}"),
         )
+
+    def _request_failed(self, request):
+        # The browser aborts what a page was still loading (an admin icon, say) when the test moves on to the
+        # next page: the site did not fail. A real failure shows as an HTTP status, a console error or
+        # another net:: error (refused, blocked by the Content Security Policy…).
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def goto(self, path):
         self.page.goto(self.base_url + path)

@@ -16,10 +16,13 @@ from django.utils import timezone
 from audit.enums import AuditAction
 from audit.models import AuditEvent
 from marketplace.enums import SubmissionState
-from marketplace.models import Candidate, EligibilityCheck, Notification, Submission, SubmissionTransition
+from marketplace.models import Candidate, EligibilityCheck, Submission, SubmissionTransition
 from marketplace.personal_data import pseudonym
-from procurement import progress, reports
+from matching.services import ask_prescriber
+from notifications.models import Notification
+from procurement import progress
 from procurement.models import HoursStatement, ValidatedHours
+from reporting import reports
 from tests.marketplace.factories import (
     CandidateFactory,
     EligibilityCheckFactory,
@@ -50,10 +53,11 @@ def hired(prescriber_org, company_org, buyer_org, facilitator):
     Submission.objects.filter(candidate=candidate).update(note="Mme Diallo sort d'un foyer")
     SubmissionTransition.objects.filter(submission__candidate=candidate).update(note="Vue par Mme Diallo")
     EligibilityCheck.objects.filter(candidate=candidate).update(note="Attestation CAF de Mme Diallo")
-    Notification.objects.create(
-        recipient=prescriber_org,
-        text="Le facilitateur vous propose de positionner Aïcha Diallo sur l'offre « Maçon ».",
-        link=f"/candidats/{candidate.pk}/offres-proposees/",
+    ask_prescriber(
+        candidate=candidate,
+        position=PositionFactory(company=company_org, contract=contract),
+        actor=facilitator,
+        organisation=facilitator.memberships.get().organisation,
     )
     return candidate, placement
 
@@ -180,8 +184,8 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     assert set(SubmissionTransition.objects.values_list("note", flat=True)) == {""}
     assert not HoursStatement.objects.exclude(proof="").exists()
     assert not storages["proofs"].exists(proof)
-    notification = Notification.objects.get(link__startswith=f"/candidats/{candidate.pk}/")
-    assert "Diallo" not in notification.text and candidate.full_name in notification.text
+    notification = Notification.objects.about([candidate]).get()
+    assert "Diallo" not in notification.text + notification.details
 
     after = progress.contract_progress(contract)
     assert (after.validated, after.declared, after.by_month) == (before.validated, before.declared, before.by_month)

@@ -11,6 +11,7 @@ from marketplace.enums import PlacementState, PositionState, SubmissionState
 from marketplace.models import Placement, Submission, SubmissionTransition
 from marketplace.workflows import TRANSITIONS
 from tests.marketplace.factories import CandidateFactory, SubmissionFactory
+from tests.queue import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -56,24 +57,22 @@ def test_every_move_by_every_role(request, api_as, position, candidate, source, 
         assert not SubmissionTransition.objects.filter(submission=submission).exists()
 
 
-def test_the_whole_chain(
-    api_as, prescriber, facilitator, company_user, position, candidate, django_capture_on_commit_callbacks
-):
+def test_the_whole_chain(api_as, prescriber, facilitator, company_user, position, candidate):
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        created = api_as(prescriber).post(
-            "/api/v1/submissions/",
-            {"candidate": candidate.pk, "position": position.pk, "note": "Motivée"},
-            format="json",
-        )
+    created = api_as(prescriber).post(
+        "/api/v1/submissions/",
+        {"candidate": candidate.pk, "position": position.pk, "note": "Motivée"},
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
+    run_queued_jobs()
     assert [m.to for m in mail.outbox] == [[facilitator.email]]
 
     def move(user, to, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = api_as(user).post(f"/api/v1/submissions/{pk}/transition/", {"to": to, **extra}, format="json")
+        response = api_as(user).post(f"/api/v1/submissions/{pk}/transition/", {"to": to, **extra}, format="json")
         assert response.status_code == 200, response.json()
+        run_queued_jobs()
         return response.json()
 
     move(facilitator, "preselected")
@@ -95,9 +94,7 @@ def test_the_whole_chain(
     assert placement.contract_type == position.contract_type
 
 
-def test_refusal_needs_a_reason_and_goes_back_to_the_prescriber(
-    api_as, facilitator, prescriber, position, candidate, django_capture_on_commit_callbacks
-):
+def test_refusal_needs_a_reason_and_goes_back_to_the_prescriber(api_as, facilitator, prescriber, position, candidate):
     submission = SubmissionFactory(candidate=candidate, position=position)
     url = f"/api/v1/submissions/{submission.pk}/transition/"
 
@@ -106,11 +103,11 @@ def test_refusal_needs_a_reason_and_goes_back_to_the_prescriber(
     assert response.json() == {"reason": ["Choisissez le motif du refus dans la liste."]}
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api_as(facilitator).post(
-            url, {"to": "refused", "reason": "missing_qualification", "note": "CACES manquant"}, format="json"
-        )
+    response = api_as(facilitator).post(
+        url, {"to": "refused", "reason": "missing_qualification", "note": "CACES manquant"}, format="json"
+    )
     assert response.status_code == 200
+    run_queued_jobs()
     assert mail.outbox[0].to == [prescriber.email]
     assert "Qualification ou expérience insuffisante" in mail.outbox[0].body
     seen = api_as(prescriber).get(f"/api/v1/submissions/{submission.pk}/").json()

@@ -3,6 +3,7 @@ import datetime
 import numpy as np
 import pytest
 
+from marketplace import changes
 from marketplace.enums import Sex
 from matching import engine, features
 from matching import index as matching_index
@@ -25,6 +26,7 @@ def test_protected_fields_never_change_a_score(mason_position, pool):
         candidate.level1_criteria = ["aah"]
         candidate.level2_criteria = ["disabled_worker", "over_50", "refugee"]
         candidate.save()
+    changes.candidates_changed(c.pk for c in pool.values())  # as the marketplace's services do
     assert scores(mason_position) == before
     assert [(p.object_id, p.score) for p in engine.rank_positions(pool["best"].pk)] == positions_before
 
@@ -34,17 +36,22 @@ def test_the_index_follows_changes_without_a_rebuild(rome, mason_position, pool,
     index = matching_index.current()
     assert scores(mason_position)  # built once
     newcomer = make_candidate(skills=[0, 1, 2, 3, 4, 5])
+    changes.candidates_changed([newcomer.pk])  # as the marketplace's services do
     assert next(iter(scores(mason_position))) == newcomer.pk
     assert matching_index.current() is index
     assert len(index.candidates.delta) == 1
 
     pool["best"].job_titles.set([rome["cook"]])  # an m2m change alone
+    changes.candidates_changed([pool["best"].pk])
     assert scores(mason_position)[pool["best"].pk] < 0.5
 
+    cook = pool["cook"].pk
     pool["cook"].delete()
-    assert pool["cook"].pk not in scores(mason_position)
+    changes.candidates_changed([cook])
+    assert cook not in scores(mason_position)
 
     other = PositionFactory(company=mason_position.company, job_title=rome["cook"], commune=mason_position.commune)
+    changes.positions_changed([other.pk])
     assert [p.object_id for p in engine.rank_candidates(other.pk, limit=1)] == [pool["best"].pk]
 
 
@@ -53,7 +60,7 @@ def test_the_snapshot_is_reused_by_a_new_process(mason_position, pool, make_cand
     first = scores(mason_position)
     matching_index.reset()  # a new process loads the saved snapshot instead of rebuilding
     assert scores(mason_position) == first
-    make_candidate(skills=[0])  # change logged while no process held the index
+    changes.candidates_changed([make_candidate(skills=[0]).pk])  # logged while no process held the index
     matching_index.reset()
     assert len(scores(mason_position)) == len(first) + 1
 

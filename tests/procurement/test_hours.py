@@ -14,6 +14,7 @@ from tests.procurement.factories import (
     contract_in_progress_for,
     pdf_upload,
 )
+from tests.queue import run_queued_jobs
 
 URL = "/api/v1/hours/"
 
@@ -174,18 +175,18 @@ def test_api_list_is_bounded(api_as, facilitator, source, django_assert_max_num_
         assert client.get(URL).json()["count"] == 20
 
 
-def test_the_company_hears_of_each_decision_on_its_hours(
-    client_as, facilitator, company_user, source, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_the_company_hears_of_each_decision_on_its_hours(client_as, facilitator, company_user, source, mailoutbox):
     validated = HoursStatementFactory(source=source, hours=120, month=datetime.date(2024, 3, 1))
     rejected = HoursStatementFactory(source=source, hours=10.5, month=datetime.date(2024, 4, 1))
     client = client_as(facilitator)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("procurement:statement_validate", args=[validated.pk]))
-        client.post(reverse("procurement:statement_reject", args=[rejected.pk]), {"reason": "Bulletin illisible."})
+    client.post(reverse("procurement:statement_validate", args=[validated.pk]))
+    client.post(reverse("procurement:statement_reject", args=[rejected.pk]), {"reason": "Bulletin illisible."})
+    assert not mailoutbox  # sent by the task queue, not inside the request
 
+    assert run_queued_jobs() == 2
     assert [m.to for m in mailoutbox] == [[company_user.email], [company_user.email]]
-    page = client_as(company_user).get(reverse("marketplace:notification_list")).content.decode()
+    page = client_as(company_user).get(reverse("notifications:notification_list")).content.decode()
     assert f"Heures de 03/2024 ({source.label}, 120 h) validées par le facilitateur." in page
-    assert f"Heures de 04/2024 ({source.label}, 10,50 h) refusées : Bulletin illisible." in page
-    assert "déclarer à nouveau" in mailoutbox[1].body
+    assert f"Heures de 04/2024 ({source.label}, 10,50 h) refusées. Vous pouvez les déclarer" in page
+    assert "Motif : Bulletin illisible." in page
+    assert "déclarer à nouveau" in mailoutbox[1].body and "Motif : Bulletin illisible." in mailoutbox[1].body

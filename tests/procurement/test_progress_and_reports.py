@@ -122,20 +122,20 @@ def test_dashboard_exports_neutralise_formulas(
     client = client_as(facilitator)
     period = {"from": "2024-01-01", "to": "2024-12-31"}
     with django_assert_max_num_queries(25):
-        page = client.get(reverse("procurement:report_dashboard"), period).content.decode()
+        page = client.get(reverse("reporting:report_dashboard"), period).content.decode()
     assert "Par donneur d&#x27;ordre" in page and "Ville de Paris (test)" in page
-    csv = client.get(reverse("procurement:report_dashboard"), {**period, "export": "csv", "table": "modalites"})
+    csv = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "modalites"})
     assert csv.content.decode("utf-8-sig").splitlines()[0] == "Modalité;Heures validées"
     company_org.name = "=Bâtiment Durable"
     company_org.save()
-    company = client.get(reverse("procurement:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
+    company = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
     assert "'=Bâtiment Durable;1;833;350.0\n" in company.content.decode("utf-8-sig")
-    annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("procurement:annual_report", args=[2024])).content))
+    annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reporting:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 
 
 def test_formula_cells_are_quoted():
-    from procurement.exports import Table, neutralise, to_csv
+    from common.exports import Table, neutralise, to_csv
 
     assert [neutralise(v) for v in ("=1+1", "+33", "-2", "@SUM", "Paris", -2)] == [
         "'=1+1",
@@ -149,6 +149,6 @@ def test_formula_cells_are_quoted():
 
 
 def test_buyer_sees_own_figures_only_and_no_annual_report(client_as, other_buyer, buyer, delivered):
-    page = client_as(other_buyer).get(reverse("procurement:report_dashboard"), {"from": "2024-01-01"}).content.decode()
+    page = client_as(other_buyer).get(reverse("reporting:report_dashboard"), {"from": "2024-01-01"}).content.decode()
     assert "Ville de Paris (test)" not in page
-    assert client_as(buyer).get(reverse("procurement:annual_report", args=[2024])).status_code == 403
+    assert client_as(buyer).get(reverse("reporting:annual_report", args=[2024])).status_code == 403

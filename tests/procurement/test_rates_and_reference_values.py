@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from procurement import reports
 from procurement.enums import StatementState
 from procurement.models import ClauseSettings, Contract, SectorDefaults, ValidatedHours
+from reporting import reports
 from tests.procurement.factories import AwardFactory, HoursSourceFactory, HoursStatementFactory
 
 CONTRACTS_URL = "/api/v1/contracts/"

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts import demo
+from demo import accounts as demo
 from tests.reference.factories import JobTitleFactory, OccupationFactory, SkillFactory, paris_arrondissement
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from matching import views
+
+app_name = "matching"
+
+# The matcher's proposals and its fairness report, at the addresses they had under the marketplace.
+urlpatterns = [
+    path("offres/<int:pk>/propositions/", views.position_matches, name="position_matches"),
+    path("offres/<int:pk>/propositions/positionner/", views.position_matches_submit, name="position_matches_submit"),
+    path("offres/<int:pk>/propositions/demander/", views.position_matches_ask, name="position_matches_ask"),
+    path("candidats/<int:pk>/offres-proposees/", views.candidate_matches, name="candidate_matches"),
+    path("rapprochement/equite/", views.fairness_report, name="matching_fairness"),
+]

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from demo.management.commands import seed_demo
+from procurement.enums import StatementState
+from procurement.models import Contract, HoursStatement, SiaeOrder, ValidatedHours
+from reference.models import Commune
+
+
+@pytest.fixture(autouse=True)
+def accounts_and_procurement(monkeypatch, db):
+    monkeypatch.setattr(seed_demo, "DEMO_MODULES", ["demo.accounts", "demo.procurement"])
+    for n in (4, 10, 19, 20):
+        Commune.objects.create(
+            code_insee=f"751{n:02d}",
+            name=f"Paris {n}e",
+            slug=f"paris-{n}",
+            department="75",
+            postcodes=f"750{n:02d}",
+            latitude=48.86,
+            longitude=2.35,
+        )
+
+
+def fingerprint():
+    return (
+        list(Contract.objects.order_by("reference").values_list("reference", "title", "amount_excl_vat", "state")),
+        HoursStatement.objects.count(),
+        list(SiaeOrder.objects.order_by("pk").values_list("hours", flat=True)),
+    )
+
+
+def test_seed_is_deterministic_and_totals_match_the_ledger():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = fingerprint()
+    assert len(first[0]) == 20 and first[1] > 5000 and first[2]
+    validated = HoursStatement.objects.filter(state=StatementState.VALIDATED)
+    assert sum(v.hours for v in ValidatedHours.objects.all()) == sum(s.hours for s in validated)
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+    assert fingerprint() == first
