@@ -123,7 +123,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         )
 
 
-def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120")):
+def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120"), start_date=None):
     """``candidate`` hired on ``position`` and validated by ``facilitator`` (a user of a facilitator
     organisation), with validated hours for each month of ``hours_months``: made by the services, so
     with their audit trail."""
@@ -142,7 +142,7 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         organisation=position.company,
         # Hired from the first month of hours on (the ledger refuses hours outside the placement).
         hire={
-            "start_date": min(hours_months, default=None),
+            "start_date": start_date or min(hours_months, default=None),
             "planned_end_date": timezone.localdate() + datetime.timedelta(days=200),
         },
     )

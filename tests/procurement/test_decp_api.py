@@ -66,5 +66,5 @@ def test_a_file_that_is_no_decp_is_refused_on_the_file_field(api_as, facilitator
 
 
 @pytest.mark.parametrize("user", ["company_user", "prescriber", "siae_user"])
-def test_other_roles_may_not_import(api_as, request, user):
+def test_other_roles_may_not_import(db, api_as, request, user):
     assert api_as(request.getfixturevalue(user)).post(URL, {"file": upload()}, format="multipart").status_code == 403

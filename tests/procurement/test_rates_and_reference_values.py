@@ -101,7 +101,7 @@ def test_page_refuses_out_of_range_rates_on_their_field(client_as, buyer, value,
 
 
 @pytest.mark.parametrize("user", ["buyer", "company_user", "prescriber", "siae_user", "facilitator"])
-def test_everyone_reads_the_reference_values(api_as, request, user):
+def test_everyone_reads_the_reference_values(db, api_as, request, user):
     client = api_as(request.getfixturevalue(user))
     sectors = client.get("/api/v1/sector-defaults/").json()
     assert len(sectors) == SectorDefaults.objects.count()
@@ -112,7 +112,7 @@ def test_everyone_reads_the_reference_values(api_as, request, user):
 
 
 @pytest.mark.parametrize("user", ["buyer", "company_user"])
-def test_only_the_facilitator_changes_them(api_as, request, user):
+def test_only_the_facilitator_changes_them(db, api_as, request, user):
     client = api_as(request.getfixturevalue(user))
     assert client.patch("/api/v1/sector-defaults/building/", {"insertion_rate_percent": "9"}).status_code == 403
     assert client.patch("/api/v1/clause-settings/", {"fte_divisor": 1741}).status_code == 403

@@ -16,7 +16,7 @@ def copy_placement_limits(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0003_candidate_updated_and_anonymised_at"),
+        ("marketplace", "0005_change"),
         ("procurement", "0004_ledger_limits_and_private_proofs"),
     ]
 
