@@ -135,6 +135,17 @@ def _check_transition(contract, target, organisation):
     return transition
 
 
+def _tell_the_facilitator(text, *, link, subject):
+    """The facilitator hears of what waits for it (a contract to confirm, hours to check): in the app and by
+    email, within the transaction that made the news."""
+    notify(
+        organisations=Organisation.objects.of_kind(OrganisationKind.FACILITATOR),
+        text=text,
+        link=link,
+        subject=subject,
+    )
+
+
 def _log(contract, from_state, actor, organisation, note, action=AuditAction.CONTRACT_MOVED, **details):
     ContractTransition.objects.create(
         contract=contract,
@@ -169,6 +180,13 @@ def transition_contract(*, contract, to, actor, organisation, note=""):
         fields.append("execution_started_on")
     contract.save(update_fields=fields)
     _log(contract, from_state, actor, organisation, note)
+    if to == ContractState.SUBMITTED and organisation.kind == OrganisationKind.BUYER:
+        _tell_the_facilitator(
+            f"Marché {contract.reference} soumis par {contract.buyer.name} : {contract.clause_hours} heures "
+            "d'insertion à confirmer.",
+            link=reverse("procurement:contract_detail", args=[contract.pk]),
+            subject=contract,
+        )
     return contract
 
 
@@ -411,6 +429,14 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
     )
     details = {"adjusts": adjusts.pk} if adjusts else {}
     _record_statement(statement, AuditAction.HOURS_DECLARED, actor, organisation, **details)
+    what = "Correction" if adjusts else "Heures"
+    _tell_the_facilitator(
+        f"{what} de {rules.month_label(month)} déclarée{'' if adjusts else 's'} par {organisation.name} sur le marché "
+        f"{source.contract.reference} : {rules.hours_label(hours)} h à vérifier"
+        + (" (au-delà des heures prévues de la commande)." if checked.warning else "."),
+        link=reverse("procurement:statement_list"),
+        subject=statement,
+    )
     return statement
 
 
