@@ -171,6 +171,8 @@ class Hire:
     # Last month the person works on this contract (a CDI outlives its contract's need for them).
     until: datetime.date
     submission: Submission = None
+    # When the facilitator checked the person's eligibility, before the hire.
+    checked_on: datetime.date = None
     months: list = field(default_factory=list)
 
 
@@ -380,13 +382,14 @@ class _Seeder:
         ]
         return people_rules.check_concurrent_hours(weekly, others) is None
 
-    def eligible_on(self, index, day):
+    def eligible(self, index, *, checked_on, hired_on):
+        """In the pool before, of working age when hired, eligible on the day the facilitator checked."""
         candidate = self.candidates_[index]
-        age = people_rules.age_on(candidate.birth_date, day)
+        age = people_rules.age_on(candidate.birth_date, hired_on)
         return (
             18 <= age < 65
-            and candidate.created_at.date() < day - datetime.timedelta(days=45)
-            and criteria_make_eligible(criteria_on(candidate, day))
+            and candidate.created_at.date() < checked_on - datetime.timedelta(days=30)
+            and criteria_make_eligible(criteria_on(candidate, checked_on))
         )
 
     # ---- Hires that make up each contract's placement hours ----------------------------------------------
@@ -495,6 +498,7 @@ class _Seeder:
             positions[key] = position
             self.positions.append(position)  # saved even if nobody is hired: closed unfilled
         hired_on = start - datetime.timedelta(days=rng.randint(0, 10))
+        checked_on = hired_on - datetime.timedelta(days=rng.randint(5, 60))
         applied = timezone.make_aware(datetime.datetime.combine(hired_on, datetime.time(10))) - datetime.timedelta(
             days=rng.randint(25, 35)
         )
@@ -506,7 +510,7 @@ class _Seeder:
             score = self.score(index, position)
             can_hire = hired is None
             if can_hire and score > 0.7:
-                if not self.eligible_on(index, hired_on):
+                if not self.eligible(index, checked_on=checked_on, hired_on=hired_on):
                     can_hire = RefusalReason.NOT_ELIGIBLE
                 elif not self.free(index, start, end, weekly):
                     can_hire = RefusalReason.NOT_AVAILABLE
@@ -530,6 +534,7 @@ class _Seeder:
             end=end,
             until=until,
             submission=submission,
+            checked_on=checked_on,
         )
         self.busy[index].append((start, end, weekly, f"prévue le {start:%d/%m/%Y}"))
         return hire
@@ -556,7 +561,7 @@ class _Seeder:
         checks, placements = [], []
         for hire in hires:
             candidate = self.candidates_[hire.index]
-            checked_on = hire.hired_on - datetime.timedelta(days=rng.randint(5, 60))
+            checked_on = hire.checked_on
             checked_at = timezone.make_aware(datetime.datetime.combine(checked_on, datetime.time(11)))
             codes = criteria_on(candidate, checked_on)
             checks.append(
