@@ -93,3 +93,18 @@ def test_proofs_outside_media_root_or_the_site_refuses_to_start(settings):
     assert [error.id for error in proofs_are_not_public(None)] == ["procurement.E001"]
     settings.STORAGES = {**settings.STORAGES, "proofs": {"OPTIONS": {"location": "/srv/passerelle/proofs"}}}
     assert proofs_are_not_public(None) == []
+
+
+@pytest.mark.parametrize("state", ["declared", "validated"])
+def test_the_admin_links_to_the_checked_view_never_to_a_file(client, facilitator, statement, state):
+    from demo import accounts as demo
+
+    facilitator.is_staff = True
+    facilitator.save()
+    demo.give_staff_rights(facilitator)
+    HoursStatement.objects.filter(pk=statement.pk).update(state=state)
+    client.force_login(facilitator)
+    response = client.get(f"/admin/procurement/hoursstatement/{statement.pk}/change/")
+    assert response.status_code == 200
+    assert reverse("procurement:statement_proof", args=[statement.pk]) in response.content.decode()
+    assert statement.proof.name not in response.content.decode()
