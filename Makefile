@@ -18,6 +18,7 @@ demo: $(VENV)/.installed-base
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py build_matching_index
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: lint test-sqlite test-postgres
@@ -37,12 +38,14 @@ lint-checks:
 
 test-sqlite: $(VENV)/.installed-dev
 	bash scripts/chromium.sh
+	bash scripts/axe.sh
 	bash scripts/timed.sh "tests sur SQLite" $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # PostgreSQL cancels any statement over 30 s in the tests (config/settings/test.py): a bad plan fails
 # its test, naming the query, instead of stalling the run.
 test-postgres: $(VENV)/.installed-dev
 	bash scripts/chromium.sh
+	bash scripts/axe.sh
 	DATABASE_URL=$$(bash scripts/postgres.sh) bash scripts/timed.sh "tests sur PostgreSQL" $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 benchmarks: $(VENV)/.installed-dev

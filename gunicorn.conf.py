@@ -10,14 +10,5 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 accesslog = "-"
 # The serving worker's pid in each line shows how requests spread over the processes; %(M)s is milliseconds.
 access_log_format = '%(h)s %(p)s "%(r)s" %(s)s %(b)s %(M)sms'
-
-
-def post_worker_init(worker):
-    """Loads the matcher's index (``MATCHING_INDEX_DIR``) as the worker starts: the first proposals page it
-    serves would otherwise wait seconds for it. Should it fail, that first page tries again."""
-    from matching import index
-
-    try:
-        index.current()
-    except Exception:
-        worker.log.exception("Index de rapprochement non chargé au démarrage")
+# Each worker makes the matcher's index ready as it loads the application (config/wsgi.py), before it
+# accepts a request; ``preload_app`` stays off, so that no database connection is shared across a fork.

@@ -15,21 +15,37 @@ from rest_framework.permissions import BasePermission
 
 from accounts.enums import OrganisationKind as Kind
 
-# action -> organisation kinds allowed to perform it.
+# action -> organisation kinds allowed to perform it. The transitions of the state machines (each app's
+# ``workflows.py``) name their rule here; the organisation must also be concerned by the object (``can_act``).
 RULES = {
-    # A buyer registers its own contracts; the facilitator may do it for a buyer.
+    # A buyer registers its own contracts and moves them through their life; the facilitator may do it for a
+    # buyer, and alone sends a submitted contract back to draft and sizes the clause for good.
     "contract.create": {Kind.BUYER, Kind.FACILITATOR},
     "contract.import_decp": {Kind.BUYER, Kind.FACILITATOR},
-    # Only the facilitator sizes the clause for good and sets per-sector defaults.
+    "contract.submit": {Kind.BUYER, Kind.FACILITATOR},
+    "contract.send_back": {Kind.FACILITATOR},
     "contract.confirm_hours": {Kind.FACILITATOR},
+    "contract.award": {Kind.BUYER, Kind.FACILITATOR},
+    "contract.start": {Kind.BUYER, Kind.FACILITATOR},
+    "contract.close": {Kind.BUYER, Kind.FACILITATOR},
     "clause_settings.edit": {Kind.FACILITATOR},
-    # The winning company posts positions and declares hours; it records its SIAE orders.
+    # The winning company posts positions (drafts, publishes, closes, reopens) and declares hours; it records
+    # its SIAE orders.
     "position.manage": {Kind.COMPANY},
     "hours.declare": {Kind.COMPANY},
     "siae_order.manage": {Kind.COMPANY},
-    # Prescribers keep pools of candidates and submit them.
+    # Prescribers keep pools of candidates, submit them and may withdraw them at any active stage.
     "candidate.manage": {Kind.PRESCRIBER},
     "submission.create": {Kind.PRESCRIBER},
+    "submission.withdraw": {Kind.PRESCRIBER},
+    # The facilitator preselects submissions, hands them to the company or refuses them before it does.
+    "submission.preselect": {Kind.FACILITATOR},
+    "submission.send": {Kind.FACILITATOR},
+    "submission.screen_out": {Kind.FACILITATOR},
+    # The company interviews and hires; it, or the facilitator, refuses once the company has the submission.
+    "submission.interview": {Kind.COMPANY},
+    "submission.hire": {Kind.COMPANY},
+    "submission.refuse": {Kind.FACILITATOR, Kind.COMPANY},
     # The facilitator alone validates what public money is counted on.
     "eligibility.check": {Kind.FACILITATOR},
     "placement.validate": {Kind.FACILITATOR},
@@ -49,8 +65,10 @@ RULES = {
     "matching.read": {Kind.PRESCRIBER, Kind.FACILITATOR},
     "matching.ask_prescriber": {Kind.FACILITATOR},
     "matching.fairness": {Kind.FACILITATOR},
-    # The SIAE directory is open to every logged-in organisation.
+    # The SIAE directory's API is open to every organisation (its pages to anyone: procurement.views).
     "siae_directory.read": set(Kind),
+    # Orders to SIAE: the SIAE receiving them, the company placing them, the buyer of the contract, the facilitator.
+    "siae_order.read": {Kind.BUYER, Kind.COMPANY, Kind.SIAE, Kind.FACILITATOR},
 }
 
 
@@ -59,6 +77,17 @@ def can(organisation, action):
     if action not in RULES:
         raise KeyError(f"Unknown permission action {action!r}")
     return organisation is not None and organisation.kind in RULES[action]
+
+
+def can_act(organisation, action, *, parties):
+    """``can``, on one object: the facilitator acts on every object, another organisation only on those that
+    concern it (``parties``: ids of the organisations the object belongs to, given by its workflow)."""
+    return can(organisation, action) and (sees_everything(organisation) or organisation.pk in parties)
+
+
+def kinds_display(action):
+    """The kinds of organisation allowed to perform ``action``, in French, for refusal messages."""
+    return ", ".join(sorted(str(Kind(kind).label).lower() for kind in RULES[action]))
 
 
 def sees_everything(organisation):

@@ -16,10 +16,13 @@ class AuditEventFilter(django_filters.FilterSet):
 
     candidat = django_filters.NumberFilter(field_name="candidate_id", label="Candidat (n°)", min_value=1)
     organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.order_by("name"), method="for_organisation", label="Organisation"
+        queryset=Organisation.objects.order_by("name"),
+        method="for_organisation",
+        label="Organisation",
+        empty_label="Toutes les organisations",
     )
     marche = django_filters.CharFilter(method="for_contract", label="Marché (n° ou référence)")
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="Action")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="Action", empty_label="Toutes les actions")
     du = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="Du", widget=DATE_INPUT)
     au = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="Au", widget=DATE_INPUT)
 

@@ -36,8 +36,22 @@ def _frame(table):
 
 
 def to_csv(table):
-    """UTF-8 with BOM and semicolons, as French spreadsheets expect."""
-    return _frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
+    """UTF-8 with BOM, semicolons and decimal commas, as French spreadsheets expect."""
+    return _frame(table).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+# Number formats of the XLSX cells: codes are written the English way in the file and shown by the reader's
+# spreadsheet in its own language (« 1 234,5 » in French), and cells stay numbers.
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+
+
+def _format_numbers(sheet):
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+                continue
+            cell.number_format = INTEGER_FORMAT if float(cell.value).is_integer() else DECIMAL_FORMAT
 
 
 def to_xlsx(tables, *, images=()):
@@ -47,6 +61,7 @@ def to_xlsx(tables, *, images=()):
         for table in tables:
             _frame(table).to_excel(writer, sheet_name=table.title[:31], index=False)
             sheet = writer.sheets[table.title[:31]]
+            _format_numbers(sheet)
             for column in sheet.columns:
                 sheet.column_dimensions[column[0].column_letter].width = max(12, min(60, len(str(column[0].value)) + 4))
         for title, png in images:

@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from common import pages as site_pages
 from common.health import health
 
 admin.site.site_header = "Passerelle – administration"
 handler404 = "common.api_errors.not_found"
+handler500 = "common.pages.server_error"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
@@ -39,14 +41,17 @@ urlpatterns = [
         "favicon.ico",
         login_not_required(RedirectView.as_view(url=lazy(static, str)("dsfr/dist/favicon/favicon.ico"))),
     ),
-    path(
-        "accessibilite/",
-        login_not_required(TemplateView.as_view(template_name="pages/accessibility.html")),
-        name="accessibility",
-    ),
+    # Trust pages, linked from the footer.
+    path("accessibilite/", site_pages.accessibility_statement, name="accessibility"),
+    path("mentions-legales/", site_pages.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", site_pages.personal_data, name="personal_data"),
+    path("donnees-personnelles/candidats/", site_pages.candidate_information, name="candidate_information"),
+    path("aide/", site_pages.help_page, name="help"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # The demo (config/settings/dev.py) serves uploads itself, debug on or off; production never does.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -10,6 +10,7 @@ from marketplace.enums import (
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
+    PlacementState,
     ProofKind,
     RefusalReason,
     SubmissionState,
@@ -57,14 +58,28 @@ class PositionFilterForm(DsfrBaseForm):
         queryset=Commune.objects.paris_arrondissements(),
         required=False,
         to_field_name="code_insee",
+        empty_label="Tous les arrondissements",
     )
     contract_type = forms.ChoiceField(
-        label="Type de contrat", choices=[("", "Tous")] + ContractType.choices, required=False
+        label="Type de contrat", choices=[("", "Tous les contrats")] + ContractType.choices, required=False
     )
 
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = [("", "Tous")] + list(domains)
+        self.fields["domain"].choices = [("", "Tous les domaines")] + list(domains)
+
+
+class PlacementFilterForm(forms.Form):
+    """The placement list's filter (templates/components/filters.html)."""
+
+    etat = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + PlacementState.choices, required=False)
+
+
+class CandidateSearchForm(forms.Form):
+    """The pool's search (templates/components/filters.html)."""
+
+    q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
+    offre = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class CandidateForm(forms.ModelForm, DsfrBaseForm):
@@ -120,19 +135,28 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             "wanted_contract_types",
             "wanted_weekly_hours",
         ]
-        widgets = {"birth_date": DATE_INPUT, "available_from": DATE_INPUT, "skills": forms.CheckboxSelectMultiple}
+        widgets = {"birth_date": DATE_INPUT, "available_from": DATE_INPUT}
+
+    # The form's sections, in the order a prescriber fills them in (templates/marketplace/candidate_form.html);
+    # skills are picked on a page of their own, once the sought jobs are known (CandidateSkillsForm).
+    SECTIONS = [
+        ("Identité et contact", ["first_name", "last_name", "birth_date", "sex", "commune", "email", "phone"]),
+        ("Situation et critères déclarés", ["situation", "level1_criteria", "level2_criteria"]),
+        ("Métiers recherchés et qualification", ["job_titles", "qualification_level", "french_level"]),
+        (
+            "Mobilité, disponibilité et souhaits",
+            ["driving_licence", "max_commute_km", "available_from", "wanted_contract_types", "wanted_weekly_hours"],
+        ),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            # Skills are prefilled from the sought jobs once the candidate exists, then edited here.
-            del self.fields["skills"]
-        else:
+        del self.fields["skills"]
+        if self.instance.pk is not None:
             self.fields["consent"].initial = self.instance.has_consent
-            self.fields["skills"].queryset = Skill.objects.filter(
-                occupations__in=Occupation.objects.filter(job_titles__in=self.instance.job_titles.all())
-            ).distinct()
-            self.fields["skills"].help_text = "Compétences des métiers ROME recherchés : décochez celles qui manquent."
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def filled_candidate(self):
         """The candidate with the form's values, consent dated when first given, not saved yet:
@@ -142,6 +166,32 @@ class CandidateForm(forms.ModelForm, DsfrBaseForm):
             candidate.consent_at = timezone.now()
             candidate.consent_text_version = settings.CANDIDATE_CONSENT_TEXT_VERSION
         return candidate
+
+
+class CandidateSkillsForm(DsfrBaseForm):
+    """The ROME skills of the occupations a candidate seeks, proposed to tick: none is chosen for them."""
+
+    skills = forms.ModelMultipleChoiceField(
+        label="Compétences", queryset=Skill.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, initial={"skills": list(candidate.skills.values_list("pk", flat=True))}, **kwargs)
+        occupations = Occupation.objects.filter(job_titles__in=candidate.job_titles.all()).distinct()
+        self.fields["skills"].queryset = Skill.objects.filter(occupations__in=occupations).distinct().order_by("label")
+        self.occupations = list(occupations.prefetch_related("skills").order_by("label"))
+
+    def groups(self):
+        """(occupation, its skills' checkboxes) for each sought occupation; a skill shared by two shows once."""
+        options = {int(str(option.data["value"])): option for option in self["skills"]}
+        groups, shown = [], set()
+        for occupation in self.occupations:
+            pks = [s.pk for s in sorted(occupation.skills.all(), key=lambda s: s.label)]
+            pks = [pk for pk in pks if pk in options and pk not in shown]
+            shown.update(pks)
+            if pks:
+                groups.append((occupation, [options[pk] for pk in pks]))
+        return groups
 
 
 class CandidateImportForm(DsfrBaseForm):
@@ -195,30 +245,92 @@ class SubmitForm(DsfrBaseForm):
         self.fields["position"].queryset = Position.objects.published().for_display()
 
 
-class TransitionForm(DsfrBaseForm):
-    """Moves a submission; the hiring fields only matter when moving to "hired"."""
+class ProposeForm(DsfrBaseForm):
+    """A prescriber proposes one of its candidates for one position (from the offer's page)."""
 
-    to = forms.ChoiceField(label="Nouvel état")
+    candidate = forms.ModelChoiceField(
+        label="Candidat de votre vivier",
+        queryset=Candidate.objects.none(),
+        empty_label="Sélectionner un candidat",
+        help_text="Les personnes qui ont donné leur consentement et ne sont pas déjà positionnées sur cette offre.",
+    )
+    note = forms.CharField(label="Message au facilitateur", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, position, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = (
+            Candidate.objects.visible_to(organisation)
+            .consenting()
+            .filter(anonymised_at=None)
+            .exclude(submissions__position=position)
+            .order_by("last_name", "first_name", "pk")
+        )
+        self.fields["candidate"].label_from_instance = lambda c: f"{c.last_name} {c.first_name}"
+
+
+# What each move of a submission is called as a button, and what an irreversible one does, said before it is done.
+MOVES = {
+    SubmissionState.PRESELECTED: "Présélectionner",
+    SubmissionState.SENT_TO_COMPANY: "Transmettre à l'entreprise",
+    SubmissionState.INTERVIEW: "Convoquer en entretien",
+    SubmissionState.HIRED: "Embaucher",
+    SubmissionState.REFUSED: "Refuser la candidature",
+    SubmissionState.WITHDRAWN: "Retirer la candidature",
+}
+IRREVERSIBLE_MOVES = {
+    SubmissionState.REFUSED: (
+        "La candidature sera refusée pour de bon : elle ne pourra plus avancer. Le prescripteur en est informé, "
+        "avec le motif choisi, pour accompagner la personne vers une autre offre."
+    ),
+    SubmissionState.WITHDRAWN: (
+        "La candidature sera retirée pour de bon : le facilitateur et l'entreprise ne la verront plus avancer. "
+        "Pour proposer de nouveau la personne sur cette offre, il faudra l'accord du facilitateur."
+    ),
+}
+
+
+class TransitionForm(DsfrBaseForm):
+    """One move of a submission, among those this organisation may make now (``workflows.available_targets``):
+    the motive only for a refusal, where it is required; the hiring fields only for a hire."""
+
+    to = forms.ChoiceField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(
-        label="Motif (obligatoire en cas de refus)", choices=[("", "—")] + RefusalReason.choices, required=False
+        label="Motif du refus",
+        choices=[("", "Sélectionner un motif")] + RefusalReason.choices,
+        error_messages={"required": "Choisissez le motif du refus dans la liste."},
     )
     note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     contract_type = forms.ChoiceField(
-        label="Type de contrat (embauche)", choices=[("", "Celui de l'offre")] + ContractType.choices, required=False
+        label="Type de contrat", choices=[("", "Celui de l'offre")] + ContractType.choices, required=False
     )
-    start_date = forms.DateField(label="Date de début (embauche)", widget=DATE_INPUT, required=False)
-    planned_end_date = forms.DateField(label="Date de fin prévue (embauche)", widget=DATE_INPUT, required=False)
+    start_date = forms.DateField(label="Date de début", widget=DATE_INPUT, required=False)
+    planned_end_date = forms.DateField(label="Date de fin prévue", widget=DATE_INPUT, required=False)
     weekly_hours = forms.DecimalField(
-        label="Heures hebdomadaires (embauche)", min_value=1, max_value=48, decimal_places=1, required=False
+        label="Heures hebdomadaires", min_value=1, max_value=48, decimal_places=1, required=False
     )
 
     HIRE_FIELDS = ("contract_type", "start_date", "planned_end_date", "weekly_hours")
 
-    def __init__(self, *args, submission, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, submission, organisation, target=None, **kwargs):
+        target = target or (args[0].get("to") if args and args[0] else None)
+        kwargs.setdefault("auto_id", f"id_{target or 'move'}_%s")
+        super().__init__(*args, initial={"to": target}, **kwargs)
         targets = workflows.available_targets(source=submission.state, organisation=organisation)
-        self.fields["to"].choices = [(t, SubmissionState(t).label) for t in targets]
-        self.can_hire = SubmissionState.HIRED in targets
+        self.fields["to"].choices = [(t, MOVES[t]) for t in targets]
+        self.target = target
+        if target not in workflows.REASON_REQUIRED:
+            del self.fields["reason"]
+        if target != SubmissionState.HIRED:
+            for name in self.HIRE_FIELDS:
+                del self.fields[name]
+
+    @property
+    def label(self):
+        return MOVES.get(self.target, "")
+
+    @property
+    def consequence(self):
+        return IRREVERSIBLE_MOVES.get(self.target, "")
 
     @property
     def hire_data(self):
@@ -229,13 +341,37 @@ class DecisionForm(DsfrBaseForm):
     note = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class RefusePlacementForm(DsfrBaseForm):
+    """Refusing a hire is final: the reason goes to the company."""
+
+    CONSEQUENCE = (
+        "La mise à l'emploi sera refusée pour de bon : ses heures ne compteront pas pour la clause, le poste redevient "
+        "ouvert et l'entreprise reçoit le motif ci-dessous."
+    )
+    note = forms.CharField(
+        label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
+
+
 class OutcomeForm(DsfrBaseForm):
-    outcome = forms.ChoiceField(label="Situation à la fin du contrat", choices=PlacementOutcome.choices)
+    """Nothing is chosen in advance: a wrong situation would count (or not) as a durable exit in the reports."""
+
+    outcome = forms.ChoiceField(
+        label="Situation à la fin du contrat",
+        choices=[("", "Sélectionner une situation")] + PlacementOutcome.choices,
+    )
 
 
 class AnonymiseForm(DsfrBaseForm):
+    CONSEQUENCE = (
+        "Les données de la personne seront effacées pour de bon : nom, contact, jour et mois de naissance, situation, "
+        "critères, messages et justificatifs. Ses candidatures, mises à l'emploi et heures validées restent "
+        "comptées, sans la désigner."
+    )
     reason = forms.ChoiceField(
-        label="Motif", choices=[(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION]
+        label="Motif",
+        choices=[("", "Sélectionner un motif")]
+        + [(c, label) for c, label in ErasureReason.choices if c != ErasureReason.RETENTION],
     )
     reference = forms.CharField(
         label="Référence de la demande",

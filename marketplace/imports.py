@@ -3,9 +3,11 @@ its reasons in French, and nothing is written while any row is bad.
 
 Columns (first line): nom, prenom, date_naissance (JJ/MM/AAAA or AAAA-MM-JJ), sexe (F/H), commune
 (INSEE code or postcode), email, telephone, date_consentement, situation, criteres_niveau1,
-criteres_niveau2, appellations (ROME OGR codes), niveau_qualification (0, 3 to 6), niveau_francais (<A1, A1..C2),
-permis (oui/non), distance_max_km, disponible_le, contrats_souhaites, heures_souhaitees. Lists are separated
-by « | ». Text that a spreadsheet would run as a formula (=, +, -, @) is refused where free text goes.
+criteres_niveau2, appellations (ROME labels or OGR codes), niveau_qualification (0, 3 to 6),
+niveau_francais (<A1, A1..C2), permis (oui/non), distance_max_km, disponible_le, contrats_souhaites,
+heures_souhaitees. Lists are separated by « | »; listed values (situation, criteria, contract types) are given
+by their French label or their code. Text that a spreadsheet would run as a formula (=, +, -, @) is refused
+where free text goes.
 """
 
 import codecs
@@ -254,12 +256,31 @@ def _date(value, label, errors):
     errors.append(f"{label} « {value} » invalide (attendu JJ/MM/AAAA)")
 
 
+def _by_code_or_label(enum):
+    """A list's values as people write them: its French label (« Demandeur d'emploi ») or its code, whatever the
+    case, to the code stored."""
+    table = {}
+    for code, label in enum.choices:
+        table[str(code).lower()] = code
+        table[str(label).lower()] = code
+    return table
+
+
+def _choice(value, enum):
+    return _by_code_or_label(enum).get(value.strip().lower())
+
+
+def _labels(enum):
+    return " ; ".join(str(label) for label in enum.labels)
+
+
 def _codes(value, enum, label, errors):
-    codes = [c.strip() for c in value.split("|") if c.strip()]
-    unknown = [c for c in codes if c not in enum.values]
+    table = _by_code_or_label(enum)
+    given = [c.strip() for c in value.split("|") if c.strip()]
+    unknown = [c for c in given if c.lower() not in table]
     if unknown:
-        errors.append(f"{label} inconnu(s) : {', '.join(unknown)}")
-    return [c for c in codes if c in enum.values]
+        errors.append(f"{label} inconnu(s) : {', '.join(unknown)} (valeurs possibles : {_labels(enum)})")
+    return [table[c.lower()] for c in given if c.lower() in table]
 
 
 def _check_text(get, errors):
@@ -286,6 +307,10 @@ class RowParser:
             for postcode in postcodes.split(";"):
                 self.communes.setdefault(postcode.strip(), code)
         self.job_titles = set(JobTitle.objects.values_list("code_ogr", flat=True))
+        # Appellations by their label too (« Maçon / Maçonne »), as the template shows them.
+        self.job_title_labels = {}
+        for code, label in JobTitle.objects.values_list("code_ogr", "label").order_by("code_ogr"):
+            self.job_title_labels.setdefault(label.lower(), code)
 
     def parse(self, row):
         errors = []
@@ -325,10 +350,9 @@ class RowParser:
             if candidate.commune_id is None:
                 errors.append(f"commune « {get['commune']} » inconnue (code INSEE ou code postal)")
         if get["situation"]:
-            if get["situation"] in Situation.values:
-                candidate.situation = get["situation"]
-            else:
-                errors.append(f"situation « {get['situation']} » inconnue ({', '.join(Situation.values)})")
+            candidate.situation = _choice(get["situation"], Situation)
+            if candidate.situation is None:
+                errors.append(f"situation « {get['situation']} » inconnue (valeurs possibles : {_labels(Situation)})")
         candidate.level1_criteria = _codes(get["criteres_niveau1"], Level1Criterion, "critère(s) de niveau 1", errors)
         candidate.level2_criteria = _codes(get["criteres_niveau2"], Level2Criterion, "critère(s) de niveau 2", errors)
         if getattr(candidate, "birth_date", None):
@@ -341,6 +365,8 @@ class RowParser:
         for code in filter(None, (c.strip() for c in get["appellations"].split("|"))):
             if code.isdigit() and int(code) in self.job_titles:
                 job_titles.append(int(code))
+            elif code.lower() in self.job_title_labels:
+                job_titles.append(self.job_title_labels[code.lower()])
             else:
                 errors.append(f"appellation ROME « {code} » inconnue")
         level = get["niveau_qualification"]

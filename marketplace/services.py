@@ -135,10 +135,12 @@ def _changed_links(candidate, name, new):
 
 
 @transaction.atomic
-def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=None):
+def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=None, prefill=True):
     """Creates or updates a candidate of the prescriber's pool (page form and API: the import has
     ``create_imported_candidates``) and records the names of the fields that changed, never their
-    values. ``job_titles`` and ``skills``: the new sets, or None to leave them as they are."""
+    values. ``job_titles`` and ``skills``: the new sets, or None to leave them as they are. ``prefill``: give a
+    candidate without skills those of their sought jobs (the API's default); the page proposes them to tick
+    instead (``CandidateSkillsForm``)."""
     _check_may_manage(organisation)
     before = None
     if candidate.pk is None:
@@ -168,7 +170,8 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
         candidate.job_titles.set(job_titles)
     if skills is not None:
         candidate.skills.set(skills)
-    prefill_skills(candidate)
+    if prefill:
+        prefill_skills(candidate)
     changes.candidates_changed([candidate.pk])
     record(
         action=AuditAction.CANDIDATE_UPDATED if before else AuditAction.CANDIDATE_CREATED,
@@ -434,32 +437,39 @@ def _notify_company(placement, text, details=""):
     )
 
 
+def placement_validation_blocker(placement):
+    """Why the facilitator cannot validate this hire now, in French, or None: the placement's page shows it
+    before the click, and ``validate_placement`` refuses for it."""
+    candidate_id = placement.submission.candidate_id
+    if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
+        return (
+            f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
+            "la mise à l'emploi ne peut pas être validée."
+        )
+    # One full-time job at a time: the person's other validated placements over the same period.
+    others = (
+        Placement.objects.filter(submission__candidate_id=candidate_id, state=PlacementState.VALIDATED)
+        .exclude(pk=placement.pk)
+        .values_list("pk", "weekly_hours", "start_date", "planned_end_date")
+    )
+    return rules.check_concurrent_hours(
+        placement.weekly_hours,
+        [
+            (pk, hours)
+            for pk, hours, start, end in others
+            if rules.overlaps(placement.start_date, placement.planned_end_date, start, end)
+        ],
+    )
+
+
 @transaction.atomic
 def validate_placement(*, placement, actor, organisation, note=""):
     """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
     date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
     placement = _lock_pending_placement(placement, organisation)
-    candidate_id = placement.submission.candidate_id
-    if not EligibilityCheck.objects.filter(candidate_id=candidate_id).valid_on(placement.hired_on).exists():
-        raise ValidationError(
-            f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
-            "la mise à l'emploi ne peut pas être validée."
-        )
-    candidate_others = (
-        Placement.objects.filter(submission__candidate_id=candidate_id, state=PlacementState.VALIDATED)
-        .exclude(pk=placement.pk)
-        .values_list("pk", "weekly_hours", "start_date", "planned_end_date")
-    )
-    error = rules.check_concurrent_hours(
-        placement.weekly_hours,
-        [
-            (pk, hours)
-            for pk, hours, start, end in candidate_others
-            if rules.overlaps(placement.start_date, placement.planned_end_date, start, end)
-        ],
-    )
-    if error:
-        raise ValidationError(error)
+    blocker = placement_validation_blocker(placement)
+    if blocker:
+        raise ValidationError(blocker)
     position = placement.position
     placement.hours_source = open_hours_source(
         contract=Contract.objects.get(pk=position.contract_id),

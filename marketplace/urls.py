@@ -8,6 +8,7 @@ urlpatterns = [
     # Public job board, then the company's positions.
     path("offres/", positions.job_board, name="job_board"),
     path("offres/<int:pk>/", positions.position_detail, name="position_detail"),
+    path("offres/<int:pk>/proposer/", positions.position_propose, name="position_propose"),
     path("offres/gestion/", positions.my_positions, name="my_positions"),
     path("offres/nouvelle/", positions.position_edit, name="position_create"),
     path("offres/<int:pk>/modifier/", positions.position_edit, name="position_edit"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("candidats/importer/modele.csv", candidates.candidate_import_template, name="candidate_import_template"),
     path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
     path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate_edit"),
+    path("candidats/<int:pk>/competences/", candidates.candidate_skills, name="candidate_skills"),
     path("candidats/<int:pk>/eligibilite/", candidates.eligibility_check, name="eligibility_check"),
     path("candidats/<int:pk>/positionner/", candidates.candidate_submit, name="candidate_submit"),
     # A person's data under the GDPR.

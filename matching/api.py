@@ -26,7 +26,7 @@ class LimitSerializer(serializers.Serializer):
 
 class SimilarQuerySerializer(serializers.Serializer):
     k = serializers.IntegerField(
-        min_value=1, max_value=MAX_LIMIT, default=10, error_messages={"invalid": "Un nombre entier est attendu."}
+        min_value=1, max_value=MAX_LIMIT, default=20, error_messages={"invalid": "Un nombre entier est attendu."}
     )
 
 
@@ -59,7 +59,25 @@ PositionMatchSerializer = inline_serializer(
 )
 SimilarOccupationSerializer = inline_serializer(
     "SimilarOccupation",
-    {"code_rome": serializers.CharField(), "label": serializers.CharField(), "score": serializers.FloatField()},
+    {
+        "code_rome": serializers.CharField(),
+        "label": serializers.CharField(),
+        "origin": serializers.ChoiceField(
+            choices=list(engine.Origin.LABELS),
+            help_text="« france_travail » : métier proche selon les experts de France Travail (mobilités du ROME) ; "
+            "« competences » : proche par les compétences, les textes et la structure du ROME.",
+        ),
+        "origin_label": serializers.CharField(
+            help_text="« métier proche selon France Travail » ou « compétences proches »."
+        ),
+        "rank": serializers.IntegerField(
+            allow_null=True, help_text="Ordre dans la liste de France Travail (1 = premier) ; null pour les autres."
+        ),
+        "score": serializers.FloatField(
+            help_text="Proximité utilisée par le rapprochement : de 0,75 à 0,95 pour les métiers proches selon "
+            "France Travail (selon leur ordre), moins de 0,6 pour les autres."
+        ),
+    },
     many=True,
 )
 LIMIT = OpenApiParameter(
@@ -115,9 +133,11 @@ def candidate_matches(request, pk):
 
 @extend_schema(
     summary="Métiers proches d'un métier ROME",
-    description="Les k métiers les plus proches (compétences, textes et structure du ROME), le métier lui-même exclu.",
+    description="Les k métiers les plus proches, le métier lui-même exclu : d'abord les métiers proches selon les "
+    "experts de France Travail (mobilités du ROME 4.0), dans l'ordre de France Travail, puis les métiers proches "
+    "par les compétences, les textes et la structure du ROME. `origin` dit d'où vient chacun.",
     parameters=[
-        OpenApiParameter("k", OpenApiTypes.INT, description=f"Nombre de métiers (1 à {MAX_LIMIT}, 10 par défaut).")
+        OpenApiParameter("k", OpenApiTypes.INT, description=f"Nombre de métiers (1 à {MAX_LIMIT}, 20 par défaut).")
     ],
     responses=SimilarOccupationSerializer,
     tags=["rapprochement"],
@@ -125,7 +145,18 @@ def candidate_matches(request, pk):
 @api_view(["GET"])
 def similar_occupations(request, code_rome):
     k = _query(SimilarQuerySerializer, request)["k"]
-    similar = engine.similar_occupations(code_rome.upper(), k=k)
-    if not similar and not engine.is_known_occupation(code_rome.upper()):
+    if not engine.is_known_occupation(code_rome.upper()):
         raise NotFound(f"Aucun métier ROME de code « {code_rome} ».")
-    return Response([{"code_rome": code, "label": label, "score": round(score, 4)} for code, label, score in similar])
+    return Response(
+        [
+            {
+                "code_rome": close.code_rome,
+                "label": close.label,
+                "origin": close.origin,
+                "origin_label": close.origin_label,
+                "rank": close.rank,
+                "score": round(close.score, 4),
+            }
+            for close in engine.close_occupations([code_rome.upper()], k=k)
+        ]
+    )

@@ -160,20 +160,56 @@ def rank_positions(candidate_id, *, limit=20, today=None, include_submitted=Fals
     ]
 
 
-def similar_occupations(code_rome, *, k=10):
-    """The ``k`` occupations closest to ``code_rome`` (itself excluded): [(code, label, score)], best first."""
+class Origin:
+    """Where a close occupation comes from, shown next to it."""
+
+    EXPERTS = "france_travail"
+    CONTENT = "competences"
+    LABELS = {EXPERTS: "métier proche selon France Travail", CONTENT: "compétences proches"}
+
+
+@dataclass
+class CloseOccupation:
+    code_rome: str
+    label: str
+    origin: str  # an ``Origin`` value
+    rank: int | None  # France Travail's order for the experts' targets, None for the others
+    score: float  # the matcher's occupation proximity (``OccupationSpace.proximity``)
+
+    @property
+    def origin_label(self):
+        return Origin.LABELS[self.origin]
+
+
+def close_occupations(codes, *, k=10):
+    """The ``k`` occupations closest to ``codes`` (one occupation, or the several a candidate seeks; those
+    excluded): the experts' targets first, in France Travail's order (rank by rank across ``codes``, in
+    their order), then the content-based neighbours, most similar first."""
     space = matching_index.current().space
-    i = space.position_of.get(code_rome)
-    if i is None or k <= 0:
+    rows = [space.position_of[code] for code in dict.fromkeys(codes) if code in space.position_of]
+    if not rows or k <= 0:
         return []
-    scores = space.similarity[i].copy()
-    scores[i] = -np.inf
-    k = min(k, len(scores) - 1)
+    score = space.proximity[rows].max(axis=0)
+    ranks = space.experts[rows].toarray().astype(np.int32)
+    # Rank of the first of ``codes`` naming it, as one sortable number: rank, then which of ``codes``.
+    order = np.where(ranks > 0, ranks * len(rows) + np.arange(len(rows))[:, None], np.iinfo(np.int32).max).min(axis=0)
+    score[rows] = -np.inf
+    k = min(k, len(score) - len(rows))
     if k <= 0:
         return []
-    best = np.argpartition(-scores, k - 1)[:k]
-    best = best[np.lexsort((space.codes[best], -scores[best]))]
-    return [(str(space.codes[j]), space.labels[j], float(scores[j])) for j in best]
+    best = np.argpartition(-score, k - 1)[:k]
+    best = best[np.lexsort((space.codes[best], order[best], -score[best]))]
+    is_expert = order[best] < np.iinfo(np.int32).max
+    return [
+        CloseOccupation(
+            code_rome=str(space.codes[j]),
+            label=space.labels[j],
+            origin=Origin.EXPERTS if expert else Origin.CONTENT,
+            rank=int(order[j] // len(rows)) if expert else None,
+            score=float(score[j]),
+        )
+        for j, expert in zip(best, is_expert, strict=True)
+    ]
 
 
 def is_known_occupation(code_rome):

@@ -14,7 +14,7 @@ FULL_TIME_HOURS = 35.0
 
 FEATURES = (
     "same_occupation",  # the position's occupation is one the candidate seeks
-    "occupation_proximity",  # best similarity between a sought occupation and the position's
+    "occupation_proximity",  # best proximity of a sought occupation to the position's: experts' edges first
     "sought_skill_coverage",  # IDF-weighted share of the position's skills in a sought occupation
     "declared_skill_coverage",  # IDF-weighted share of the position's skills the candidate declared
     "common_skills",  # how many of the position's skills the candidate declared
@@ -109,7 +109,7 @@ def for_position(space, candidates, position, row):
     same[occupation] = 1.0
     return _assemble(
         same=_best_per_row(padded, same),
-        proximity=_best_per_row(padded, space.similarity[:, occupation]),
+        proximity=_best_per_row(padded, space.proximity[:, occupation]),
         sought=_best_per_row(padded, space.coverage[:, occupation]),
         declared=declared,
         common=common,
@@ -143,7 +143,7 @@ def for_candidate(space, candidate, row, positions):
     occupations = positions.occupation
     return _assemble(
         same=np.isin(occupations, sought).astype(np.float32),
-        proximity=best(space.similarity)[occupations],
+        proximity=best(space.proximity)[occupations],
         sought=best(space.coverage)[occupations],
         declared=per_occupation_declared[occupations],
         common=per_occupation_common[occupations],
@@ -177,7 +177,7 @@ def for_pairs(space, candidates, candidate_rows, positions, position_rows):
     totals = np.asarray(weights.sum(axis=1)).ravel()
     return _assemble(
         same=_row_max(occ, (occ.indices == entry_target).astype(np.float32)),
-        proximity=_row_max(occ, space.similarity[occ.indices, entry_target]),
+        proximity=_row_max(occ, space.proximity[occ.indices, entry_target]),
         sought=_row_max(occ, space.coverage[occ.indices, entry_target]),
         declared=np.asarray(c.skills.multiply(weights).sum(axis=1)).ravel() / np.maximum(totals, 1e-9),
         common=np.asarray(c.skills.multiply(space.skills[occupations]).sum(axis=1)).ravel(),

@@ -11,6 +11,7 @@ old rows are masked out and their new rows appended to a small delta block; once
 import datetime
 import logging
 import threading
+import time
 from pathlib import Path
 
 import joblib
@@ -26,7 +27,7 @@ from matching.occupations import build_space, reference_fingerprint
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_NAME = "index.joblib"
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 COMPACT_AFTER = 500
 # A transaction may commit a ``Change`` with a lower id after a process read higher ones:
 # changes this recent are read again (and applied once) to never miss one.
@@ -201,6 +202,24 @@ def current():
             _current = _load_or_build()
     _current.sync()
     return _current
+
+
+def prepare():
+    """Makes the process's index ready before it serves anything: loaded from the snapshot, or built and
+    saved when there is none or it is out of date. Web processes call it as they start (``config/wsgi.py``,
+    which ``runserver`` and every gunicorn worker load before their first request), and so does the task
+    worker (``manage.py db_worker``): without it, the first proposals page waited for a build (10 s on the
+    demo's dev server). Returns the index."""
+    started = time.perf_counter()
+    index = current()
+    logger.info(
+        "Index de rapprochement prêt en %.1f s : %d métiers, %d candidats, %d offres.",
+        time.perf_counter() - started,
+        len(index.space.codes),
+        len(index.candidates),
+        len(index.positions),
+    )
+    return index
 
 
 def install(index):

@@ -2,19 +2,24 @@
 
 import datetime
 
+from common.formats import number
 from matching.features import FULL_TIME_HOURS, INDEX
+from matching.occupations import CONTENT_SHARE, EXPERT_FLOOR
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-PROXIMITY_REASON = 0.5
+# Proximity from content alone is scaled by CONTENT_SHARE: this is a content similarity of 0.5.
+PROXIMITY_REASON = 0.5 * CONTENT_SHARE
+EXPERT_REASON = "métier proche selon France Travail"
+CONTENT_REASON = "compétences proches d'un métier recherché"
 COVERAGE_REASON = 0.3
 
 
 def decimal_fr(value, digits=1):
-    """3.25 → "3,3": French decimal comma (and a narrow no-break space between thousands)."""
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    """3.25 → "3,3", 2.0 → "2": French, as every number of the site (``common.formats.number``)."""
+    return number(value, digits)
 
 
 def plural(count, word):
@@ -31,8 +36,10 @@ def reasons(features, *, available_from, licence_required, today, distance_phras
     out = []
     if features[INDEX["same_occupation"]]:
         out.append("même métier recherché")
+    elif features[INDEX["occupation_proximity"]] >= EXPERT_FLOOR:
+        out.append(f"{EXPERT_REASON} d'un métier recherché")
     elif features[INDEX["occupation_proximity"]] >= PROXIMITY_REASON:
-        out.append("métier proche d'un métier recherché")
+        out.append(CONTENT_REASON)
     common = int(features[INDEX["common_skills"]])
     if common:
         out.append(f"{plural(common, 'compétence')} en commun")

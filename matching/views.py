@@ -16,7 +16,7 @@ from matching import services as matching_services
 from matching.scoring import active_scorer
 
 PROPOSALS_SHOWN = 20
-SIMILAR_SHOWN = 5
+CLOSE_OCCUPATIONS_SHOWN = 10
 
 
 def _pool_of(organisation):
@@ -115,11 +115,6 @@ def candidate_matches(request, pk):
     proposals = engine.rank_positions(candidate.pk, limit=PROPOSALS_SHOWN)
     positions = Position.objects.for_display().in_bulk([p.object_id for p in proposals])
     sought = {job.occupation_id: job.occupation for job in candidate.job_titles.select_related("occupation")}
-    similar = {}
-    for code in sought:
-        for other, label, score in engine.similar_occupations(code, k=SIMILAR_SHOWN + len(sought)):
-            if other not in sought and score > similar.get(other, (None, 0))[1]:
-                similar[other] = (label, score)
     return render(
         request,
         "matching/candidate_matches.html",
@@ -129,7 +124,7 @@ def candidate_matches(request, pk):
                 {"proposal": p, "position": positions[p.object_id]} for p in proposals if p.object_id in positions
             ],
             "sought": sought.values(),
-            "similar": sorted(similar.items(), key=lambda item: -item[1][1])[:SIMILAR_SHOWN],
+            "close_occupations": engine.close_occupations(list(sought), k=CLOSE_OCCUPATIONS_SHOWN),
             "can_submit": perms.can(organisation, "submission.create") and candidate.has_consent,
         },
     )

@@ -6,8 +6,9 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
+from common.forms import TrimmedDecimals
 from procurement import rules
-from procurement.enums import AwardRole, Modality, ProofKind
+from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
 
@@ -16,8 +17,10 @@ PERCENT = {"max_digits": 6, "decimal_places": 2, "required": False}
 
 
 def percent_of(fraction):
-    """0.5000 (stored) -> 50.00 (shown): two decimals, as the field accepts them back."""
-    return (Decimal(fraction) * 100).quantize(Decimal("0.01"))
+    """0.5000 (stored) -> 50 (shown, as people write it; 12.5 stays 12.5): at most the two decimals the field
+    accepts back."""
+    value = (Decimal(fraction) * 100).quantize(Decimal("0.01"))
+    return value.normalize() if value != value.to_integral() else value.quantize(1)
 
 
 RATE_LABELS = {
@@ -108,6 +111,13 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
         super()._post_clean()
 
 
+class ContractFilterForm(forms.Form):
+    """The contract list's filters (templates/components/filters.html), every one optional."""
+
+    state = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + ContractState.choices, required=False)
+    sector = forms.ChoiceField(label="Secteur", choices=[("", "Tous les secteurs")] + Sector.choices, required=False)
+
+
 class TransitionForm(DsfrBaseForm):
     to = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -132,7 +142,7 @@ class DecpUploadForm(DsfrBaseForm):
     dry_run = forms.BooleanField(label="Vérifier seulement, sans rien importer", required=False)
 
 
-class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
+class SectorDefaultsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     """Per-sector reference values, rates in percent like everywhere else (stored as fractions)."""
 
     labour_share_percent = forms.DecimalField(label="Part de main-d'œuvre (%)", **{**PERCENT, "required": True})
@@ -165,7 +175,7 @@ class SectorDefaultsForm(forms.ModelForm, DsfrBaseForm):
 SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDefaultsForm, extra=0)
 
 
-class ClauseSettingsForm(forms.ModelForm, DsfrBaseForm):
+class ClauseSettingsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = ClauseSettings
         fields = ["fte_divisor", "siae_hourly_cost", "overtime_tolerance_percent"]
@@ -223,21 +233,28 @@ class CorrectionForm(DsfrBaseForm):
 
 
 class RejectForm(DsfrBaseForm):
-    reason = forms.CharField(label="Motif du refus", widget=forms.Textarea(attrs={"rows": 2}))
+    CONSEQUENCE = (
+        "Le relevé sera refusé pour de bon : ses heures ne compteront pas pour la clause. L'entreprise reçoit le motif "
+        "ci-dessous et devra déclarer de nouveau les heures de ce mois, avec un justificatif valable."
+    )
+    reason = forms.CharField(label="Motif du refus, transmis à l'entreprise", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SiaeFilter(django_filters.FilterSet):
     """The SIAE directory's search: by kind, sector, commune served and name."""
 
     name = django_filters.CharFilter(field_name="organisation__name", lookup_expr="icontains", label="Nom")
-    kind = django_filters.ChoiceFilter(field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type")
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation__siae_kind", choices=SiaeKind.choices, label="Type", empty_label="Tous les types"
+    )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur"
+        field_name="sectors", queryset=SectorDefaults.objects.all(), label="Secteur", empty_label="Tous les secteurs"
     )
     commune = django_filters.ModelChoiceFilter(
         field_name="communes",
         queryset=Commune.objects.filter(department__in=["75", "92", "93", "94"]),
         label="Commune desservie",
+        empty_label="Toutes les communes",
     )
 
     class Meta:

@@ -17,10 +17,11 @@ from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
 from procurement import decp, progress, proofs, queue, services, workflows
-from procurement.enums import ContractState, Sector, StatementState
+from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
     ClauseSettingsForm,
+    ContractFilterForm,
     ContractForm,
     CorrectionForm,
     DeclareHoursForm,
@@ -38,6 +39,7 @@ from procurement.models import (
     HoursSource,
     HoursStatement,
     SectorDefaults,
+    SiaeOrder,
     SiaeProfile,
 )
 
@@ -60,20 +62,14 @@ def _contract(request, pk):
 @organisation_required()
 def contract_list(request):
     contracts = Contract.objects.visible_to(request.organisation).select_related("buyer").order_by("-created_at")
-    state, sector = request.GET.get("state"), request.GET.get("sector")
-    if state in ContractState.values:
-        contracts = contracts.filter(state=state)
-    if sector in Sector.values:
-        contracts = contracts.filter(sector=sector)
+    filters = ContractFilterForm(request.GET)
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            contracts = contracts.filter(state=filters.cleaned_data["state"])
+        if filters.cleaned_data["sector"]:
+            contracts = contracts.filter(sector=filters.cleaned_data["sector"])
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "states": ContractState.choices,
-        "sectors": Sector.choices,
-        "state": state,
-        "sector": sector,
-        "can_create": can(request.organisation, "contract.create"),
-    }
+    context = {"page": page, "filters": filters, "can_create": can(request.organisation, "contract.create")}
     return render(request, "procurement/contract_list.html", context)
 
 
@@ -129,7 +125,13 @@ def contract_detail(request, pk):
         "contract": contract,
         "progress": progress.contract_progress(contract),
         "transitions": contract.transitions.select_related("actor", "organisation"),
-        "available": workflows.available(contract, organisation),
+        # Moves that can be undone are buttons; the others confirm first (IRREVERSIBLE says what they do).
+        "available": [t for t in workflows.available(contract, organisation) if t.target not in workflows.IRREVERSIBLE],
+        "irreversible": [
+            (t, workflows.IRREVERSIBLE[t.target])
+            for t in workflows.available(contract, organisation)
+            if t.target in workflows.IRREVERSIBLE
+        ],
         "can_edit": workflows.can_edit(contract, organisation),
         "can_award": workflows.find(contract.state, ContractState.AWARDED) is not None
         and can(organisation, "contract.create"),
@@ -146,10 +148,23 @@ def contract_detail(request, pk):
     return render(request, "procurement/contract_detail.html", context)
 
 
-@require_POST
 @organisation_required()
 def contract_transition(request, pk):
+    """POST: moves the contract. GET ``?to=``: the confirmation page of an irreversible move (closing), for a
+    browser without JavaScript; with it, the same form opens in a modal on the contract's page."""
     contract = _contract(request, pk)
+    if request.method != "POST":
+        transition = next(
+            (t for t in workflows.available(contract, request.organisation) if t.target == request.GET.get("to")),
+            None,
+        )
+        if transition is None or transition.target not in workflows.IRREVERSIBLE:
+            return redirect("procurement:contract_detail", pk=contract.pk)
+        return render(
+            request,
+            "procurement/contract_confirm.html",
+            {"contract": contract, "transition": transition, "consequence": workflows.IRREVERSIBLE[transition.target]},
+        )
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -258,11 +273,37 @@ def clause_settings(request):
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
-@organisation_required("siae_directory.read")
+@login_not_required
 def siae_directory(request):
+    """Public, as a buyer or a company looking for a partner would first search it (contacts need a login)."""
     profiles = SiaeFilter(request.GET or None, queryset=SiaeProfile.objects.for_directory())
     page = Paginator(profiles.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "procurement/siae_directory.html", {"filter": profiles, "page": page})
+
+
+@login_not_required
+def siae_detail(request, pk):
+    """One SIAE's page in the directory; its contact is shown to logged-in organisations only."""
+    profile = get_object_or_404(SiaeProfile.objects.for_directory(), pk=pk)
+    context = {
+        "profile": profile,
+        "organisation": profile.organisation,
+        "shows_contact": request.organisation is not None,
+        "is_own": request.organisation is not None and request.organisation.pk == profile.organisation_id,
+    }
+    return render(request, "procurement/siae_detail.html", context)
+
+
+@organisation_required("siae_order.read")
+def siae_order_list(request):
+    """Orders to SIAE: those an SIAE received, a company placed, on a buyer's contracts; all for the facilitator."""
+    orders = (
+        SiaeOrder.objects.visible_to(request.organisation)
+        .select_related("contract", "company", "siae")
+        .order_by("-starts_on", "-pk")
+    )
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procurement/siae_order_list.html", {"page": page})
 
 
 @organisation_required()
@@ -300,15 +341,24 @@ def statement_list(request):
     """The facilitator's queue of statements to check, each with its proof, its source and the limit it was
     checked against; the others' statements on their contracts. A fixed number of queries per page."""
     organisation = request.organisation
-    state = request.GET.get("state", StatementState.DECLARED)
+    can_validate = can(organisation, "hours.validate")
+    # The facilitator opens its queue (statements to check); everyone else sees all their statements.
+    state = request.GET.get("state", StatementState.DECLARED if can_validate else "")
     page = Paginator(queue.statements_for(organisation, state), queue.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": queue.rows(page.object_list, organisation),
         "state": state,
         "states": StatementState.choices,
-        "can_validate": can(organisation, "hours.validate"),
-        "reject_form": RejectForm(),
+        "state_values": StatementState.values,
+        "can_validate": can_validate,
+        "reject_consequence": RejectForm.CONSEQUENCE,
+        # A company declares from here: one link per source of its contracts in execution.
+        "sources": HoursSource.objects.filter(company=organisation, contract__state__in=workflows.EXECUTION_STATES)
+        .select_related("contract")
+        .order_by("contract__reference", "label")
+        if can(organisation, "hours.declare")
+        else [],
     }
     return render(request, "procurement/statement_list.html", context)
 
@@ -412,19 +462,26 @@ def statement_validate(request, pk):
     return redirect("procurement:statement_list")
 
 
-@require_POST
 @organisation_required("hours.validate")
 def statement_reject(request, pk):
-    statement = _statement(request, pk)
-    try:
-        services.reject_statement(
-            statement=statement,
-            actor=request.user,
-            organisation=request.organisation,
-            reason=request.POST.get("reason"),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
-    return redirect("procurement:statement_list")
+    """POST: refuses the statement, with its motive. GET: the confirmation page, for a browser without JavaScript
+    (with it, the same form opens in a modal on the hours page)."""
+    statement = get_object_or_404(
+        HoursStatement.objects.visible_to(request.organisation).select_related("source__contract", "source__company"),
+        pk=pk,
+    )
+    form = RejectForm(request.POST or None, auto_id=f"id_reject_{statement.pk}_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_statement(
+                statement=statement,
+                actor=request.user,
+                organisation=request.organisation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Le relevé est refusé ; l'entreprise en est informée par son tableau de bord.")
+        return redirect("procurement:statement_list")
+    return render(request, "procurement/statement_reject.html", {"statement": statement, "form": form})

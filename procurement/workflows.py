@@ -28,6 +28,14 @@ TRANSITIONS = (
     Transition("close", S.IN_PROGRESS, S.CLOSED, frozenset({Kind.BUYER, Kind.FACILITATOR}), "Clore le marché"),
 )
 
+# Transitions that cannot be undone, confirmed first (a modal, or a page without JavaScript), with what they do.
+IRREVERSIBLE = {
+    S.CLOSED: (
+        "Le marché sera clos pour de bon : plus aucune heure ne pourra y être déclarée ni aucune commande à une SIAE "
+        "enregistrée, et son bilan sera figé tel qu'il est."
+    ),
+}
+
 # States in which hours may be declared and SIAE orders recorded.
 EXECUTION_STATES = (S.AWARDED, S.IN_PROGRESS)
 

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill
+from reference.models import Commune, JobTitle, Occupation, OccupationDomain, OccupationMobility, Skill
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -71,8 +71,15 @@ class OccupationAdmin(ReadOnlyAdmin):
     list_filter = ["domain"]
     list_select_related = ["domain"]
     search_fields = ["code_rome", "label"]
-    fields = ["code_rome", "label", "domain", "definition", "access", "skill_list"]
+    fields = ["code_rome", "label", "domain", "definition", "access", "close_occupation_list", "skill_list"]
     inlines = [JobTitleInline]
+
+    @admin.display(description="métiers proches selon France Travail")
+    def close_occupation_list(self, occupation):
+        mobilities = OccupationMobility.objects.from_occupation(occupation.pk)
+        return format_html_join(
+            mark_safe("<br>"), "{}. {} ({})", ((m.rank, m.target.label, m.target_id) for m in mobilities)
+        )
 
     @admin.display(description="compétences")
     def skill_list(self, occupation):

@@ -32,7 +32,8 @@ def _search_parameter(what):
 
 
 class JobTitleSearchView(ListAPIView):
-    """Search ROME job titles (*appellations*), e.g. `?q=macon` finds « Maçon / Maçonne » first.
+    """Search ROME job titles (*appellations*), e.g. `?q=macon` finds « Maçon / Maçonne » first, and so does
+    `?q=mcaon` (typos are tolerated, see ``reference.typos``).
 
     Paginated: 20 results a page by default, `page_size` up to 100."""
 
@@ -52,6 +53,8 @@ class JobTitleSearchView(ListAPIView):
         summary="Rechercher un métier (appellation ROME)",
         description=(
             "Appellations du ROME 4.0 (France Travail, v460) : « ?q=macon » donne « Maçon / Maçonne » en premier. "
+            "Les fautes de frappe sont tolérées : un mot qui ne commence aucun mot des libellés est remplacé par "
+            "les débuts de mots les plus proches (« plonbier » trouve « Plombier / Plombière »). "
             "Paginé : 20 résultats par page, `page_size` jusqu'à 100."
         ),
         tags=["référentiels"],

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 
+from reference import typos
 from reference.text import commune_search_text, normalize_search_text
 
 PARIS_ARRONDISSEMENT_PREFIX = "751"
@@ -20,11 +21,13 @@ CODE_INSEE_RE = re.compile(r"\d[\dAB]\d{3}")
 _NAME_AND_POSTCODE_RE = re.compile(r"(?P<name>.*?)\s*\((?P<postcode>\d{5})\)")
 
 
-def _every_word_starts_with(tokens):
-    """Each token must start a word of ``search_text`` (words are space-separated there)."""
+def _every_word_starts_with(tokens, *, any_of=False):
+    """Each token (with ``any_of``, one of them at least) must start a word of ``search_text`` (words are
+    space-separated there)."""
     condition = Q()
     for token in tokens:
-        condition &= Q(search_text__startswith=token) | Q(search_text__contains=f" {token}")
+        starts = Q(search_text__startswith=token) | Q(search_text__contains=f" {token}")
+        condition = (condition | starts) if any_of else (condition & starts)
     return condition
 
 
@@ -193,15 +196,21 @@ class JobTitleQuerySet(models.QuerySet):
     def search(self, query):
         """Search as you type, accent- and case-insensitive: "macon" and "MACON" find "Maçon / Maçonne".
 
-        Every word typed must start a word of the label. Labels starting with the query come first,
-        then those with a later word starting with it, shorter labels first. A code OGR finds that
-        job title, a code ROME ("F1703") the job titles of that occupation. Slice the result to limit it.
+        Every word typed must start a word of the label; a word that starts none is taken for a typo and
+        stands for the closest beginnings of label words ("plonbier" for "plombier", ``reference.typos``).
+        Labels starting with the query come first, then those with a later word starting with it, shorter
+        labels first. A code OGR finds that job title, a code ROME ("F1703") the job titles of that
+        occupation. Slice the result to limit it.
         """
         normalized = normalize_search_text(query)
         if not normalized:
             return self.none()
-        condition = _every_word_starts_with(normalized.split())
-        rank = _prefix_rank(normalized)
+        tokens = normalized.split()
+        fixed = typos.corrections(self.model._default_manager.all(), tokens)
+        condition = Q()
+        for token in tokens:
+            condition &= _every_word_starts_with([token, *fixed.get(token, ())], any_of=True)
+        rank = _prefix_rank(" ".join(fixed[t][0] if t in fixed else t for t in tokens))
         if normalized.isdigit() and len(normalized) <= 9:
             condition |= Q(code_ogr=int(normalized))
             rank = Case(When(code_ogr=int(normalized), then=Value(-1)), default=rank)
@@ -253,3 +262,35 @@ class JobTitle(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = normalize_search_text(self.label)
         super().save(*args, **kwargs)
+
+
+class OccupationMobilityQuerySet(models.QuerySet):
+    def from_occupation(self, code_rome):
+        """The experts' targets of ``code_rome``, in France Travail's order."""
+        return self.filter(source_id=code_rome).select_related("target").order_by("rank")
+
+
+class OccupationMobility(models.Model):
+    """France Travail's experts' close occupations (*mobilités* of ROME 4.0): from ``source``, people
+    move on to ``target``. Directed (only 17 % of the edges also exist the other way round: everyone
+    may become a trainer, a trainer not everything), and ordered: ``rank`` 1 is the first France
+    Travail shows. What the matcher trusts most about how close two occupations are."""
+
+    source = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="mobilities", verbose_name="métier de départ"
+    )
+    target = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+", verbose_name="métier proche")
+    rank = models.PositiveSmallIntegerField("ordre", help_text="Ordre d'affichage de France Travail (1 = premier).")
+
+    objects = OccupationMobilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "métier proche selon France Travail"
+        verbose_name_plural = "métiers proches selon France Travail"
+        ordering = ["source", "rank"]
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="unique_occupation_mobility")]
+        # The close occupations of one occupation, in order (``from_occupation``).
+        indexes = [models.Index(fields=["source", "rank"], name="mobility_source_rank")]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id} ({self.rank})"

@@ -7,7 +7,8 @@ and ~90,000 links, about 2 s on SQLite and 4 to 5 s on PostgreSQL into empty tab
 run that changes nothing (2-core machine).
 
 Rows that disappeared from the files are kept, since positions and candidates may point to them
-(``on_delete=PROTECT``), and only counted; occupation → skill links that disappeared are removed.
+(``on_delete=PROTECT``), and only counted; occupation → skill links and close occupations that
+disappeared are removed (nothing points to them).
 """
 
 import csv
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from common.db import analyze
-from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill, SkillKind
+from reference.models import Commune, JobTitle, Occupation, OccupationDomain, OccupationMobility, Skill, SkillKind
 from reference.text import commune_search_text, normalize_search_text
 
 COMMUNES_FILE = "communes_idf.csv"
@@ -31,6 +32,7 @@ COMPETENCES_FILE = "unix_referentiel_competence_v460_utf8.csv"
 KNOWLEDGE_FILE = "unix_referentiel_savoir_v460_utf8.csv"
 TEXTS_FILE = "unix_texte_v460_utf8.csv"
 LINKS_FILE = "unix_liens_rome_referentiels_v460_utf8_competences.csv"
+MOBILITY_FILE = "unix_rubrique_mobilite_v460_utf8.csv"
 
 # In the link file, bloc 5 is "Compétences"; its rubriques 1, 2 and 3 are savoir-faire, savoir-être, savoirs.
 SKILLS_BLOC = "5"
@@ -87,7 +89,8 @@ class LoadReport:
 
 
 def load_reference_data(*, data_dir=None, dry_run=False):
-    """Loads communes, ROME domains, occupations, job titles, skills and occupation → skill links.
+    """Loads communes, ROME domains, occupations, job titles, skills, occupation → skill links and
+    France Travail's close occupations (*mobilités*).
 
     With ``dry_run``, everything is done in the transaction and then rolled back, so the counts are
     exactly those a real run would give.
@@ -110,12 +113,13 @@ def load_reference_data(*, data_dir=None, dry_run=False):
         )
         report.tables["Compétences ROME"] = _sync(Skill, read_skills(data_dir), ["label", "kind", "category"])
         report.tables["Liens métier → compétence"] = _sync_occupation_skills(read_occupation_skills(data_dir))
+        report.tables["Métiers proches selon France Travail"] = _sync_mobilities(read_mobilities(data_dir))
         if dry_run:
             transaction.set_rollback(True)
         else:
             # Fresh tables have no planner statistics: without them, one occupation's skills took PostgreSQL
             # over 6 minutes right after a first load (common/db.py).
-            analyze(Commune, OccupationDomain, Occupation, JobTitle, Skill)
+            analyze(Commune, OccupationDomain, Occupation, JobTitle, Skill, OccupationMobility)
     report.seconds = time.monotonic() - start
     return report
 
@@ -215,6 +219,14 @@ def read_occupation_skills(data_dir):
     }
 
 
+def read_mobilities(data_dir):
+    """``{(code_rome, code_rome_cible): numero_ordre}``: France Travail's experts' close occupations."""
+    return {
+        (row["code_rome"], row["code_rome_cible"]): int(row["numero_ordre"])
+        for row in read_csv(Path(data_dir) / MOBILITY_FILE)
+    }
+
+
 def _sync(model, rows, fields):
     """Creates and updates ``model`` rows from ``{pk: {field: value}}``; one read, bulk writes."""
     counts = TableCounts()
@@ -258,6 +270,32 @@ def _sync_occupation_skills(wanted):
         Link.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
     counts.created = len(missing)
     counts.unchanged = len(wanted) - len(missing)
+    counts.removed = len(stale)
+    return counts
+
+
+def _sync_mobilities(wanted):
+    """Creates, reorders and removes close occupations, matched on (source, target); one read."""
+    counts = TableCounts()
+    existing = {
+        (source, target): (pk, rank)
+        for pk, source, target, rank in OccupationMobility.objects.values_list("pk", "source_id", "target_id", "rank")
+    }
+    to_create, to_update = [], []
+    for (source, target), rank in sorted(wanted.items()):
+        current = existing.get((source, target))
+        if current is None:
+            to_create.append(OccupationMobility(source_id=source, target_id=target, rank=rank))
+        elif current[1] != rank:
+            to_update.append(OccupationMobility(pk=current[0], source_id=source, target_id=target, rank=rank))
+    OccupationMobility.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    OccupationMobility.objects.bulk_update(to_update, ["rank"], batch_size=BATCH_SIZE)
+    stale = [pk for edge, (pk, _) in existing.items() if edge not in wanted]
+    for start in range(0, len(stale), BATCH_SIZE):
+        OccupationMobility.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
+    counts.created = len(to_create)
+    counts.updated = len(to_update)
+    counts.unchanged = len(wanted) - len(to_create) - len(to_update)
     counts.removed = len(stale)
     return counts
 

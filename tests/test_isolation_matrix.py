@@ -16,7 +16,13 @@ from marketplace.models import Placement
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory
 from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
-from tests.procurement.factories import ContractFactory, HoursSourceFactory, HoursStatementFactory, pdf_upload
+from tests.procurement.factories import (
+    ContractFactory,
+    HoursSourceFactory,
+    HoursStatementFactory,
+    SiaeProfileFactory,
+    pdf_upload,
+)
 
 ROLES = [
     "anonymous",
@@ -49,7 +55,9 @@ MATRIX = {
     "contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "clause_settings": (lambda w: "/marches/valeurs-de-reference/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
-    "siae_directory": (lambda w: "/marches/siae/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_directory": (lambda w: "/marches/siae/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_detail": (lambda w: f"/marches/siae/{w['siae_profile'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "siae_order_list": (lambda w: "/marches/commandes-siae/", (302, 200, 200, 200, 200, 403, 403, 200, 200)),
     "statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     # A proof (pay slip...) goes to the facilitator and the declaring company only: 404 for anyone else,
     # anonymous visitors included, on the page as in the API.
@@ -69,6 +77,10 @@ MATRIX = {
     "annual_report": (lambda w: "/marches/rapports/annuel/2024.xlsx", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
     "job_board": (lambda w: "/offres/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "position_detail": (lambda w: f"/offres/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "position_propose": (
+        lambda w: f"/offres/{w['position'].pk}/proposer/",
+        (302, 403, 403, 403, 403, 200, 200, 403, 403),
+    ),
     "draft_position_detail": (
         lambda w: f"/offres/{w['draft_position'].pk}/",
         (404, 200, 404, 200, 404, 404, 404, 404, 200),
@@ -82,6 +94,10 @@ MATRIX = {
     "candidate_detail": (lambda w: f"/candidats/{w['candidate'].pk}/", (302, 404, 404, 404, 404, 200, 404, 404, 200)),
     "candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
+    "candidate_skills": (
+        lambda w: f"/candidats/{w['candidate'].pk}/competences/",
         (302, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
     "eligibility_check": (
@@ -223,6 +239,7 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         weekly_hours=35,
         state=PlacementState.PENDING,
     )
+    siae = OrganisationFactory(siae=True)
     return {
         "contract": contract,
         "source": source,
@@ -232,7 +249,8 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         "submission": submission,
         "placement": placement,
         "draft_position": PositionFactory(company=company_org, contract=contract, state="draft"),
-        "siae": OrganisationFactory(siae=True),
+        "siae": siae,
+        "siae_profile": SiaeProfileFactory(organisation=siae),
     }
 
 

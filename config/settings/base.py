@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form sent from an expired page gets a French explanation, not Django's English one.
+CSRF_FAILURE_VIEW = "common.pages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -115,7 +117,7 @@ TEMPLATES = [
     },
 ]
 # Forms render with the DSFR field templates (labels, hints, inline errors).
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "common.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -252,6 +254,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "GET_MOCK_REQUEST": "accounts.schema.build_mock_request",
+    # Every operation's group, summary and description in French (common/api_docs.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "common.api_docs.french_operations"],
+    # Swagger UI: no deep-link anchor inside each operation's button (a link in a button is unusable with a
+    # keyboard or a screen reader), operations listed in French order.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "docExpansion": "none", "defaultModelsExpandDepth": -1},
     # Choice sets used by several serializers get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ContractStateEnum": "procurement.enums.ContractState",
@@ -324,6 +331,14 @@ CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many
 # months are anonymised by ``manage.py anonymise_inactive_candidates``.
 CANDIDATE_RETENTION_MONTHS = env_int("CANDIDATE_RETENTION_MONTHS", 24)
+# Who publishes the site and whom people write to: the legal notice, the personal data page, "Besoin d'aide ?".
+SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Maison de l'Emploi de Paris (démonstration)")
+SITE_HOST_PROVIDER = os.environ.get("SITE_HOST_PROVIDER", "Hébergeur à préciser par l'exploitant du service")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contact@passerelle.test")
+DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpo@passerelle.test")
+# Login attempts (addresses and browsers) kept for the staff this many days, pruned by
+# ``manage.py axes_reset_logs --age <days>`` (said on the personal data page).
+LOGIN_ATTEMPTS_RETENTION_DAYS = env_int("LOGIN_ATTEMPTS_RETENTION_DAYS", 90)
 # Absolute address of the site, for links in notification emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Notification emails are jobs of the task queue: when the mail server fails, the next attempt waits the

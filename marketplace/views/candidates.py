@@ -1,10 +1,12 @@
 """A prescriber's pool of candidates (the facilitator sees every pool) and eligibility checks."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts import perms
@@ -12,7 +14,16 @@ from accounts.perms import organisation_required
 from common.exports import Table, to_csv
 from common.views import add_errors, paginate
 from marketplace import imports, services
-from marketplace.forms import CandidateForm, CandidateImportForm, EligibilityCheckForm, SubmitForm
+from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
+from marketplace.forms import (
+    AnonymiseForm,
+    CandidateForm,
+    CandidateImportForm,
+    CandidateSearchForm,
+    CandidateSkillsForm,
+    EligibilityCheckForm,
+    SubmitForm,
+)
 from marketplace.models import Candidate, EligibilityCheck, Submission
 
 
@@ -36,6 +47,7 @@ def candidate_list(request):
         {
             "page_obj": paginate(request, candidates),
             "query": query,
+            "search": CandidateSearchForm(request.GET),
             "can_manage": perms.can(organisation, "candidate.manage"),
             # Coming from a position's "submit a candidate" button.
             "position_id": request.GET.get("offre", ""),
@@ -54,19 +66,57 @@ def candidate_edit(request, pk=None):
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         try:
+            created = candidate.pk is None
             candidate = services.save_candidate(
                 candidate=form.filled_candidate(),
                 job_titles=form.cleaned_data["job_titles"],
-                skills=form.cleaned_data.get("skills"),
                 actor=request.user,
                 organisation=request.organisation,
+                prefill=False,
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            if created:
+                messages.success(
+                    request, f"La fiche de {candidate.full_name} est enregistrée : cochez ses compétences."
+                )
+                return redirect("marketplace:candidate_skills", pk=candidate.pk)
             messages.success(request, f"La fiche de {candidate.full_name} est enregistrée.")
             return redirect("marketplace:candidate_detail", pk=candidate.pk)
-    return render(request, "marketplace/candidate_form.html", {"form": form, "candidate": candidate})
+    context = {
+        "form": form,
+        "candidate": candidate,
+        "consent_template": f"marketplace/consent/{settings.CANDIDATE_CONSENT_TEXT_VERSION}.html",
+        "retention_months": settings.CANDIDATE_RETENTION_MONTHS,
+    }
+    return render(request, "marketplace/candidate_form.html", context)
+
+
+@organisation_required("candidate.manage")
+def candidate_skills(request, pk):
+    """Second step of the candidate form: the ROME skills of the sought jobs, proposed to tick."""
+    candidate = visible_candidate(request, pk)
+    if candidate.is_anonymised:
+        messages.error(request, services.ANONYMISED)
+        return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    form = CandidateSkillsForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_candidate(
+                candidate=candidate,
+                skills=form.cleaned_data["skills"],
+                actor=request.user,
+                organisation=request.organisation,
+                prefill=False,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            count = len(form.cleaned_data["skills"])
+            messages.success(request, f"{count} compétence{pluralize(count)} enregistrée{pluralize(count)}.")
+            return redirect("marketplace:candidate_detail", pk=candidate.pk)
+    return render(request, "marketplace/candidate_skills.html", {"form": form, "candidate": candidate})
 
 
 @organisation_required()
@@ -92,6 +142,9 @@ def candidate_detail(request, pk):
         "can_erase": perms.can(request.organisation, "personal_data.erase"),
         "can_read_audit": perms.can(request.organisation, "audit.read"),
         "submit_form": SubmitForm() if perms.can(request.organisation, "submission.create") else None,
+        "anonymise_form": AnonymiseForm(auto_id="id_anonymise_%s")
+        if perms.can(request.organisation, "personal_data.erase") and not candidate.is_anonymised
+        else None,
     }
     return render(request, "marketplace/candidate_detail.html", context)
 
@@ -153,17 +206,25 @@ def candidate_import(request):
         except imports.CandidateImportError as exc:
             errors = exc.messages
         else:
-            messages.success(request, f"{len(created)} candidats importés.")
+            count = len(created)
+            messages.success(request, f"{count} candidat{pluralize(count)} importé{pluralize(count)}.")
             return redirect("marketplace:candidate_list")
-    return render(
-        request, "marketplace/candidate_import.html", {"form": form, "errors": errors, "columns": imports.COLUMNS}
-    )
+    accepted = [
+        ("situation", Situation.labels),
+        ("criteres_niveau1", Level1Criterion.labels),
+        ("criteres_niveau2", Level2Criterion.labels),
+        ("contrats_souhaites", ContractType.labels),
+        ("niveau_qualification", [f"{value} : {label}" for value, label in QualificationLevel.choices]),
+    ]
+    context = {"form": form, "errors": errors, "columns": imports.COLUMNS, "accepted": accepted}
+    return render(request, "marketplace/candidate_import.html", context)
 
 
 @organisation_required("candidate.manage")
 def candidate_import_template(request):
     """A CSV with the expected columns and one example row, written as every export is. The example person is
     22, so that its « jeune » criterion stays true whatever the year (the import checks it)."""
+    # What a prescriber writes, in French: labels rather than codes (the import reads both).
     today = timezone.localdate()
     example = {
         "nom": "Exemple",
@@ -172,15 +233,15 @@ def candidate_import_template(request):
         "sexe": "F",
         "commune": "75119",
         "date_consentement": timezone.localdate().strftime("%d/%m/%Y"),
-        "situation": "job_seeker",
-        "appellations": "10946",
-        "niveau_qualification": "3",
+        "situation": Situation.JOB_SEEKER.label,
+        "appellations": "Maçon / Maçonne",
+        "niveau_qualification": QualificationLevel.LEVEL_3.value,
         "niveau_francais": "B1",
         "email": "camille.exemple@example.test",
-        "criteres_niveau2": "under_26|qpv_zrr",
+        "criteres_niveau2": f"{Level2Criterion.UNDER_26.label}|{Level2Criterion.QPV_ZRR.label}",
         "permis": "non",
         "distance_max_km": "10",
-        "contrats_souhaites": "cdi|cdd",
+        "contrats_souhaites": f"{ContractType.CDI.label}|{ContractType.CDD.label}",
         "heures_souhaitees": "35",
     }
     table = Table("modele", "Modèle", imports.COLUMNS, [[example.get(column, "") for column in imports.COLUMNS]])

@@ -15,7 +15,7 @@ from accounts.perms import organisation_required
 from common.views import paginate
 from marketplace import personal_data, services
 from marketplace.enums import PlacementState
-from marketplace.forms import DecisionForm, OutcomeForm
+from marketplace.forms import DecisionForm, OutcomeForm, PlacementFilterForm, RefusePlacementForm
 from marketplace.models import Placement, Submission
 
 
@@ -28,7 +28,7 @@ def placement_list(request):
         {
             "page_obj": paginate(request, placements.for_display()),
             "state": state,
-            "states": PlacementState.choices,
+            "filters": PlacementFilterForm(request.GET),
             "names_people": perms.names_people_in_exports(request.organisation),
         },
     )
@@ -58,30 +58,45 @@ def placement_export(request):
 def placement_detail(request, pk):
     placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
     can_decide = perms.can(request.organisation, "placement.validate")
+    pending = can_decide and placement.state == PlacementState.PENDING
     return render(
         request,
         "marketplace/placement_detail.html",
         {
             "placement": placement,
+            # Said before the click, with the page where it is fixed.
+            "blocker": services.placement_validation_blocker(placement) if pending else None,
             # The hiring company declares the placement's hours from here (its notification leads here).
             "can_declare": placement.hours_source_id is not None
             and perms.can(request.organisation, "hours.declare")
             and placement.position.company_id == request.organisation.pk,
-            "decision_form": DecisionForm() if can_decide and placement.state == PlacementState.PENDING else None,
+            "decision_form": DecisionForm() if pending else None,
+            "refuse_form": RefusePlacementForm() if pending else None,
             "outcome_form": OutcomeForm(initial={"outcome": placement.outcome})
             if can_decide and placement.state == PlacementState.VALIDATED
             else None,
+            # A contract still running has no exit yet: the form says so rather than guess one.
+            "still_running": placement.planned_end_date is None or placement.planned_end_date > timezone.localdate(),
         },
     )
 
 
-@require_POST
 @organisation_required("placement.validate")
 def placement_decide(request, pk):
-    placement = get_object_or_404(Placement.objects.visible_to(request.organisation), pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    decide = services.validate_placement if request.POST.get("decision") == "validate" else services.refuse_placement
+    """POST ``decision=validate`` or ``refuse``. GET: the confirmation page of a refusal, for a browser without
+    JavaScript (with it, the refusal opens in a modal on the placement's page)."""
+    placement = get_object_or_404(Placement.objects.visible_to(request.organisation).for_display(), pk=pk)
+    refusing = request.POST.get("decision", "refuse") == "refuse"
+    if request.method != "POST":
+        if placement.state != PlacementState.PENDING:
+            return redirect("marketplace:placement_detail", pk=pk)
+        return render(
+            request, "marketplace/placement_refuse.html", {"placement": placement, "form": RefusePlacementForm()}
+        )
+    form = RefusePlacementForm(request.POST) if refusing else DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "marketplace/placement_refuse.html", {"placement": placement, "form": form})
+    decide = services.refuse_placement if refusing else services.validate_placement
     try:
         decide(
             placement=placement,
@@ -92,7 +107,7 @@ def placement_decide(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "La décision est enregistrée.")
+        messages.success(request, "La mise à l'emploi est refusée." if refusing else "La mise à l'emploi est validée.")
     return redirect("marketplace:placement_detail", pk=pk)
 
 

@@ -1,5 +1,6 @@
 """Job board (public) and the company's positions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from accounts.perms import organisation_required
 from common.views import add_errors, paginate
 from marketplace import services
 from marketplace.enums import PositionState
-from marketplace.forms import PositionFilterForm, PositionForm
+from marketplace.forms import PositionFilterForm, PositionForm, ProposeForm
 from marketplace.models import Position
 
 # ROME's broad domains: the first letter of an occupation's code.
@@ -57,6 +58,9 @@ def position_detail(request, pk):
         "position": position,
         "can_manage": organisation is not None and position.company_id == organisation.pk,
         "can_submit": perms.can(organisation, "submission.create") and position.state == PositionState.OPEN,
+        # A visitor may be a prescriber not logged in yet: the button leads to the login, then to the form.
+        "invites_login": organisation is None and position.state == PositionState.OPEN,
+        "contact_email": settings.CONTACT_EMAIL,
         "state_moves": services.POSITION_MOVES.get(position.state, ()),
     }
     if context["can_manage"] or perms.sees_everything(organisation):
@@ -116,3 +120,25 @@ def position_state(request, pk):
     else:
         messages.success(request, "L'état de l'offre est mis à jour.")
     return redirect("marketplace:position_detail", pk=pk)
+
+
+@organisation_required("submission.create")
+def position_propose(request, pk):
+    """« Proposer un candidat » from a public offer: a prescriber picks someone of its pool and submits them."""
+    position = get_object_or_404(Position.objects.published().for_display(), pk=pk)
+    form = ProposeForm(request.POST or None, position=position, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submit_candidate(
+                candidate=form.cleaned_data["candidate"],
+                position=position,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "La candidature est transmise au facilitateur.")
+            return redirect("marketplace:submission_detail", pk=submission.pk)
+    return render(request, "marketplace/position_propose.html", {"position": position, "form": form})

@@ -3,11 +3,12 @@ import functools
 from django import template
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from accounts.enums import OrganisationKind
+from common.formats import number
 from procurement.enums import ContractState, StatementState
 from procurement.models import Contract, HoursStatement, SiaeOrder
 
@@ -45,8 +46,8 @@ STATEMENTS_SHOWN = 24
 
 @functools.lru_cache(maxsize=1024)
 def _month_and_hours(month, hours, language):
-    """« janvier 2025 », « 120,00 »: a contract's statements repeat the same months and hours."""
-    return date_format(month, "F Y"), localize(hours)
+    """« janvier 2025 », « 120 »: a contract's statements repeat the same months and hours."""
+    return date_format(month, "F Y"), number(hours)
 
 
 @register.simple_tag

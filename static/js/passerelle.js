@@ -12,3 +12,15 @@ document.addEventListener("change", function (event) {
     event.target.form.requestSubmit();
   }
 });
+
+// A link marked data-confirm-modal (templates/components/confirm_trigger.html) leads to a confirmation page;
+// with the DSFR's script loaded, it opens the same form in the page's modal instead.
+document.addEventListener("click", function (event) {
+  const trigger = event.target.closest("[data-confirm-modal]");
+  const modal = trigger && document.getElementById(trigger.dataset.confirmModal);
+  if (!modal || !window.dsfr) {
+    return;
+  }
+  event.preventDefault();
+  window.dsfr(modal).modal.disclose();
+});

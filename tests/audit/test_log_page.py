@@ -126,5 +126,5 @@ def test_the_candidate_page_links_the_facilitator_to_the_person_s_trail(client_a
 
 
 def test_only_the_facilitator_has_the_page_in_its_menu(client_as, facilitator, prescriber):
-    assert "Journal d'audit" in client_as(facilitator).get("/tableau-de-bord/").content.decode()
-    assert "Journal d'audit" not in client_as(prescriber).get("/tableau-de-bord/").content.decode()
+    assert 'href="/journal-d-audit/"' in client_as(facilitator).get("/tableau-de-bord/").content.decode()
+    assert 'href="/journal-d-audit/"' not in client_as(prescriber).get("/tableau-de-bord/").content.decode()

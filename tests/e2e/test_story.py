@@ -56,8 +56,14 @@ def follow(locator):
 
 
 def nav(tab, name):
-    """Follows a link of the main navigation."""
-    follow(tab.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True))
+    """Follows a link of the main navigation, opening the menu that holds it first."""
+    navigation = tab.page.get_by_role("navigation", name="Menu principal")
+    link = navigation.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # A collapsed menu's links are hidden, so found by their text rather than their role.
+        menu = navigation.locator("li.fr-nav__item", has=tab.page.locator(f'a.fr-nav__link:text-is("{name}")'))
+        menu.get_by_role("button").click()
+    follow(link)
 
 
 def link(tab, name):
@@ -217,8 +223,16 @@ def prescriber_adds_a_candidate(prescriber, today):
     tick(prescriber, "CDD")
     tick(prescriber, CONSENT)
     prescriber.shot("candidat-saisi")
-    button(prescriber, "Enregistrer")
-    expect_message(prescriber, f"La fiche de {CANDIDATE} est enregistrée.")
+    button(prescriber, "Enregistrer et choisir ses compétences")
+    expect_message(prescriber, f"La fiche de {CANDIDATE} est enregistrée : cochez ses compétences.")
+    # The sought occupation's ROME skills are proposed, none ticked: the prescriber picks those Awa has.
+    skills = page.get_by_role("group", name=re.compile(r"\(F1703\)$")).get_by_role("checkbox")
+    expect(skills.first).not_to_be_checked()
+    for number in range(3):
+        tick(prescriber, page.locator(f'label[for="{skills.nth(number).get_attribute("id")}"]').inner_text())
+    prescriber.shot("competences")
+    button(prescriber, "Enregistrer les compétences")
+    expect_message(prescriber, "3 compétences enregistrées.")
     expect(page.get_by_role("main")).to_contain_text(f"{JOB} (F1703)")
 
 
@@ -250,10 +264,12 @@ def facilitator_checks_eligibility_and_preselects(facilitator, valid_until):
     button(facilitator, "Enregistrer la vérification")
     expect_message(facilitator, f"{CANDIDATE} est éligible jusqu'au {valid_until:%d/%m/%Y}.")
     link(facilitator, f"{JOB} – Bâtiment Durable (test)")
-    for state in ["Présélectionnée", "Transmise à l'entreprise"]:
-        field(facilitator, "Nouvel état").select_option(label=state)
-        button(facilitator, "Valider")
-        expect_message(facilitator, "La candidature a changé d'état.")
+    for move, state in [
+        ("Présélectionner", "Présélectionnée"),
+        ("Transmettre à l'entreprise", "Transmise à l'entreprise"),
+    ]:
+        button(facilitator, move)
+        expect_message(facilitator, f"La candidature est passée à l'état « {state} ».")
         expect_state(facilitator, state)
     facilitator.shot("transmise-a-l-entreprise")
 
@@ -262,15 +278,13 @@ def company_hires(company, start, planned_end):
     page = company.page
     nav(company, "Candidatures")
     link(company, CANDIDATE)
-    field(company, "Nouvel état").select_option(label="Entretien")
-    button(company, "Valider")
+    button(company, "Convoquer en entretien")
     expect_state(company, "Entretien")
-    field(company, "Nouvel état").select_option(label="Embauché")
-    field(company, "Date de début (embauche)").fill(start.isoformat())
-    field(company, "Date de fin prévue (embauche)").fill(planned_end.isoformat())
+    field(company, "Date de début").fill(start.isoformat())
+    field(company, "Date de fin prévue").fill(planned_end.isoformat())
     company.shot("embauche")
-    button(company, "Valider")
-    expect_message(company, "La candidature a changé d'état.")
+    button(company, "Embaucher")
+    expect_message(company, "La candidature est passée à l'état « Embauché ».")
     expect_state(company, "Embauché")
     expect(page.get_by_role("link", name="Mise à l'emploi : en attente de validation")).to_be_visible()
 
@@ -279,8 +293,8 @@ def facilitator_validates_the_placement(facilitator):
     nav(facilitator, "Mises à l'emploi")
     link(facilitator, CANDIDATE)
     expect_state(facilitator, "En attente de validation")
-    button(facilitator, "Valider")
-    expect_message(facilitator, "La décision est enregistrée.")
+    button(facilitator, "Valider la mise à l'emploi")
+    expect_message(facilitator, "La mise à l'emploi est validée.")
     expect_state(facilitator, "Validée")
     facilitator.shot("mise-a-l-emploi-validee")
 
@@ -302,12 +316,12 @@ def company_declares_a_month(company, today):
     button(company, "Déclarer")
     expect_message(company, "Les heures sont déclarées : le facilitateur va les vérifier.")
     statements = page.get_by_role("main").get_by_role("list").filter(has_text="Déclaré")
-    expect(statements).to_have_text(f"{date_format(today, 'F Y')} : {HOURS},00 h – Déclaré")
+    expect(statements).to_have_text(f"{date_format(today, 'F Y')} : {HOURS} h – Déclaré")
 
 
 def facilitator_validates_the_hours(facilitator):
     page = facilitator.page
-    nav(facilitator, "Heures")
+    nav(facilitator, "Relevés d'heures")
     row = page.get_by_role("row").filter(has_text=CONTRACT)
     # The queue says against which limit the hours were checked.
     expect(row.get_by_role("cell").nth(6)).to_have_text(str(HOURS))

@@ -286,13 +286,16 @@ def test_a_cut_good_file_imports_the_rows_it_holds_or_nothing(client_as, prescri
 
 
 def test_the_template_a_prescriber_downloads_imports_as_is(client_as, prescriber, prescriber_org):
-    JobTitleFactory(code_ogr=10946)
+    JobTitleFactory(label="Maçon / Maçonne")
     paris_arrondissement(19)
     client = client_as(prescriber)
     template = client.get("/candidats/importer/modele.csv").content
+    # No code a person could not read: French labels for the situation, criteria, jobs and contracts.
+    for code in ("job_seeker", "under_26", "qpv_zrr", "10946", "cdi|cdd"):
+        assert code.encode() not in template
 
     response = client.post(PAGE, {"file": upload("modele_import_candidats.csv", template)}, follow=True)
 
-    assert "1 candidats importés." in page_text(response)
+    assert "1 candidat importé." in page_text(response)
     candidate = Candidate.objects.get(prescriber=prescriber_org)
     assert (candidate.last_name, candidate.wanted_contract_types) == ("Exemple", ["cdi", "cdd"])

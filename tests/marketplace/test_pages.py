@@ -124,10 +124,17 @@ def test_prescriber_creates_a_candidate_with_consent_and_skills(client_as, presc
     assert not Candidate.objects.exists()
     response = client.post("/candidats/nouveau/", form | {"consent": "on"})
     candidate = Candidate.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == f"/candidats/{candidate.pk}/competences/"
     assert candidate.prescriber == prescriber_org and candidate.has_consent
     assert candidate.wanted_contract_types == ["cdi", "cdd"] and candidate.wanted_weekly_hours == 28
-    assert set(candidate.skills.all()) == set(job_title.occupation.skills.all())
+    # The sought occupation's skills are proposed to tick, none chosen for the person.
+    assert not candidate.skills.exists()
+    offered = job_title.occupation.skills.order_by("label")
+    step = client.get(response.url).content.decode()
+    assert all(f'value="{skill.pk}"' in step for skill in offered) and " checked" not in step
+    picked = [offered[0].pk]
+    client.post(response.url, {"skills": picked})
+    assert list(candidate.skills.values_list("pk", flat=True)) == picked
     page = client.get(f"/candidats/{candidate.pk}/").content.decode()
     assert "Éligibilité non vérifiée" in page
     assert "CDI, CDD · 28 h par semaine" in page

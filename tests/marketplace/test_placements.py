@@ -118,7 +118,7 @@ def test_facilitator_validates_on_the_placement_page(client_as, facilitator, pos
     client = client_as(facilitator)
     assert client.get(f"/mises-a-l-emploi/{placement.pk}/").status_code == 200
     response = client.post(f"/mises-a-l-emploi/{placement.pk}/decision/", {"decision": "validate"}, follow=True)
-    assert "La décision est enregistrée." in response.content.decode()
+    assert "La mise à l&#x27;emploi est validée." in response.content.decode()
     placement.refresh_from_db()
     assert placement.state == PlacementState.VALIDATED
     response = client.post(f"/mises-a-l-emploi/{placement.pk}/sortie/", {"outcome": "cdi"})

@@ -84,7 +84,16 @@ def test_bad_limit_is_a_400_in_french(api_as, facilitator, mason_position, pool)
 def test_similar_occupations(api_as, prescriber, mason_position):
     url = reverse("api-similar-occupations", args=["F9701"])
     body = api_as(prescriber).get(url + "?k=1").json()
-    assert body == [{"code_rome": "F9702", "label": "Coffrage", "score": body[0]["score"]}]
-    assert 0 < body[0]["score"] < 1
+    assert body == [
+        {
+            "code_rome": "F9702",
+            "label": "Coffrage",
+            "origin": "competences",
+            "origin_label": "compétences proches",
+            "rank": None,
+            "score": body[0]["score"],
+        }
+    ]
+    assert 0 < body[0]["score"] < 0.75
     assert api_as(prescriber).get(reverse("api-similar-occupations", args=["Z9999"])).status_code == 404
     assert api_as(prescriber).get(url + "?k=0").status_code == 400

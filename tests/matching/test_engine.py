@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,8 @@ def test_the_right_candidate_comes_first_and_filters_exclude_who_they_must(mason
 def test_reasons_are_in_french(mason_position, pool):
     best = engine.rank_candidates(mason_position.pk, limit=1)[0]
     assert best.reasons[:2] == ["même métier recherché", "4 compétences en commun"]
-    assert best.reasons[2].startswith("habite à 0,")
+    # In French: a decimal comma when there are decimals, none otherwise (« habite à 0 km », « à 2,5 km »).
+    assert re.fullmatch(r"habite à \d+(,\d)? km", best.reasons[2])
     assert "disponible dès maintenant" in best.reasons
 
 
@@ -89,8 +91,8 @@ def test_eligibility_is_flagged_not_ranked(pool):
 
 
 @pytest.mark.django_db
-def test_similar_occupations_exclude_the_occupation_itself(rome, mason_position):
-    similar = engine.similar_occupations("F9701", k=10)
-    assert [code for code, _, _ in similar] == ["F9702", "G9801"]
-    assert similar[0][2] > similar[1][2]
-    assert engine.similar_occupations("Z0000") == []
+def test_close_occupations_exclude_the_occupation_itself(rome, mason_position):
+    close = engine.close_occupations(["F9701"], k=10)
+    assert [c.code_rome for c in close] == ["F9702", "G9801"]
+    assert close[0].score > close[1].score
+    assert engine.close_occupations(["Z0000"]) == []

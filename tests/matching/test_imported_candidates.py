@@ -23,7 +23,7 @@ def test_an_imported_candidate_is_ranked_at_once_and_after_a_restart(
     before = ranked(mason_position)  # the index is built and saved, without the newcomer
     upload = csv_upload([row(rome["mason"], nom="Importée", commune="75119")])
     page = client_as(prescriber).post("/candidats/importer/", {"file": upload}, follow=True).content.decode()
-    assert "1 candidats importés." in page
+    assert "1 candidat importé." in page
     imported = Candidate.objects.get(last_name="Importée")
 
     assert imported.pk in ranked(mason_position)  # the running process replays the log

@@ -79,8 +79,8 @@ def test_contract_page_lists_each_sources_latest_statements(
     with django_assert_max_num_queries(16):
         page = client.get(url).content.decode()
     # The 24 latest, newest first, in French; the oldest one is left out.
-    assert "<li>janvier 2025 : 120,00 h – Refusé – Illisible &lt;scan&gt;</li>" in page
-    assert "<li>décembre 2024 : 35,50 h – Déclaré</li>" in page
+    assert "<li>janvier 2025 : 120 h – Refusé – Illisible &lt;scan&gt;</li>" in page
+    assert "<li>décembre 2024 : 35,5 h – Déclaré</li>" in page
     assert page.index("décembre 2024") < page.index("février 2023")
     assert "janvier 2023" not in page
     # The company may correct its validated statements, not the others.
@@ -90,5 +90,5 @@ def test_contract_page_lists_each_sources_latest_statements(
     assert f"{correct}{rejected.pk}" not in page
 
     buyer_page = client_as(buyer).get(url).content.decode()
-    assert "<li>février 2023 : 120,00 h – Validé</li>" in buyer_page
+    assert "<li>février 2023 : 120 h – Validé</li>" in buyer_page
     assert correct not in buyer_page

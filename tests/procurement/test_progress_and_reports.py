@@ -129,7 +129,7 @@ def test_dashboard_exports_neutralise_formulas(
     company_org.name = "=Bâtiment Durable"
     company_org.save()
     company = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
-    assert "'=Bâtiment Durable;1;833;350.0\n" in company.content.decode("utf-8-sig")
+    assert "'=Bâtiment Durable;1;833;350,0\n" in company.content.decode("utf-8-sig")  # a French decimal comma
     annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reporting:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 

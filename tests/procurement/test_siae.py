@@ -111,3 +111,56 @@ def test_siae_order_page_and_the_siae_then_sees_the_contract(client_as, company_
     assert SiaeOrder.objects.get().source.modality == Modality.SIAE_SUBCONTRACTING
     assert client_as(siae_user).get(reverse("procurement:contract_detail", args=[contract.pk])).status_code == 200
     assert datetime.date(2024, 12, 31) == SiaeOrder.objects.get().ends_on
+
+
+def test_anyone_searches_the_directory_with_labelled_filters(client, directory):
+    """Public, as the first thing a buyer or a company looking for a partner opens."""
+    response = client.get(reverse("procurement:siae_directory"), {"kind": "ei"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Propreté Solidaire" in page and "Intérim Insertion" not in page
+    for field, label in (("name", "Nom"), ("kind", "Type"), ("sector", "Secteur"), ("commune", "Commune desservie")):
+        assert f'<label class="fr-label" for="id_{field}">{label}</label>' in page
+    assert 'class="fr-select"' in page and 'class="fr-input"' in page
+    assert "Tous les types" in page and "---------" not in page
+
+
+def test_each_siae_has_its_page_whose_contact_needs_a_login(client, client_as, company_user, directory):
+    cleaning, _ = directory
+    url = reverse("procurement:siae_detail", args=[cleaning.pk])
+    listing = client.get(reverse("procurement:siae_directory")).content.decode()
+    assert f'href="{url}"' in listing
+
+    anonymous = client.get(url).content.decode()
+    assert "Propreté Solidaire" in anonymous and "Propreté et nettoyage" in anonymous
+    assert cleaning.contact_email not in anonymous and "Connectez-vous" in anonymous
+
+    logged_in = client_as(company_user).get(url).content.decode()
+    assert f"mailto:{cleaning.contact_email}" in logged_in
+
+
+def test_an_unknown_siae_page_is_not_found(client, db):
+    assert client.get(reverse("procurement:siae_detail", args=[999999])).status_code == 404
+
+
+def test_the_siae_reads_its_orders_from_its_dashboard(client_as, company_user, siae_user, company_org, siae_org):
+    contract, _ = contract_in_progress_for(company_org)
+    client_as(company_user).post(
+        reverse("procurement:siae_order_create", args=[contract.pk]),
+        {**order_payload(contract, siae_org), "kind": "subcontracting", "hours": "1450"},
+    )
+    other_contract, _ = contract_in_progress_for(company_org)
+    client = client_as(siae_user)
+
+    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    assert f'<a href="{reverse("procurement:siae_order_list")}">1 commande reçue</a>' in dashboard
+
+    page = client.get(reverse("procurement:siae_order_list")).content.decode()
+    assert "1 commande</caption>" in page
+    assert contract.reference in page and other_contract.reference not in page
+    assert "1 450 h" in page.replace("\xa0", " ")
+
+
+def test_a_prescriber_has_no_orders_to_read(client_as, prescriber):
+    assert client_as(prescriber).get(reverse("procurement:siae_order_list")).status_code == 403

@@ -63,8 +63,8 @@ def test_company_pages_stay_bounded_whatever_the_statements(
     _, source = contract_in_progress_for(company_org)
     HoursStatementFactory.create_batch(30, source=source)
     client = client_as(company_user)
-    # session, user, memberships, unread notifications, count, page
-    with django_assert_max_num_queries(6):
+    # session, user, memberships, unread notifications, count, page, the company's sources to declare from
+    with django_assert_max_num_queries(7):
         page = client.get(reverse("procurement:statement_list"))
     assert "33 relevés" in page.content.decode()
     # session, user, memberships, notifications, then the panels' counts

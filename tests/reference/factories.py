@@ -12,7 +12,7 @@ import factory
 from django.conf import settings
 from django.utils.text import slugify
 
-from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill, SkillKind
+from reference.models import Commune, JobTitle, Occupation, OccupationDomain, OccupationMobility, Skill, SkillKind
 from reference.services import COMMUNES_FILE, read_domains
 
 ROME_LETTERS = "ABCDEFGHIJKLMN"
@@ -90,7 +90,8 @@ class SkillFactory(factory.django.DjangoModelFactory):
 
 
 class OccupationFactory(factory.django.DjangoModelFactory):
-    """``OccupationFactory(skills=[...])`` sets its skills; without it the occupation has none."""
+    """``OccupationFactory(skills=[...])`` sets its skills; without it the occupation has none.
+    ``close_occupations=[...]`` gives it France Travail's close occupations, in that order."""
 
     class Meta:
         model = Occupation
@@ -107,6 +108,14 @@ class OccupationFactory(factory.django.DjangoModelFactory):
     def skills(occupation, create, extracted, **kwargs):
         if create and extracted:
             occupation.skills.set(extracted)
+
+    @factory.post_generation
+    def close_occupations(occupation, create, extracted, **kwargs):
+        if create and extracted:
+            OccupationMobility.objects.bulk_create(
+                OccupationMobility(source=occupation, target=target, rank=rank)
+                for rank, target in enumerate(extracted, start=1)
+            )
 
 
 class JobTitleFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,10 @@ def mason():
         code_rome="F1703",
         label="Maçon / Maçonne",
         skills=[SkillFactory(label="Monter des murs"), SkillFactory(knowledge=True, label="Lecture de plans")],
+        close_occupations=[
+            OccupationFactory(code_rome="F1608", label="Pose de revêtements rigides"),
+            OccupationFactory(code_rome="F1701", label="Construction en béton"),
+        ],
     )
     return JobTitleFactory(label="Maçon / Maçonne", occupation=occupation)
 
@@ -35,6 +39,10 @@ def test_staff_browse_and_search_without_accents(staff_client, mason):
         ("/admin/reference/occupationdomain/", "Construction, bâtiment et travaux publics"),
         (f"/admin/reference/jobtitle/{mason.pk}/change/", "F1703"),
         ("/admin/reference/occupation/F1703/change/", "Savoir · Lecture de plans"),
+        (
+            "/admin/reference/occupation/F1703/change/",
+            "1. Pose de revêtements rigides (F1608)<br>2. Construction en béton (F1701)",
+        ),
     ]:
         response = staff_client.get(url)
         assert response.status_code == 200, url

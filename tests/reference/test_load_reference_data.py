@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from reference.models import Commune, JobTitle, Occupation, OccupationDomain, Skill, SkillKind
+from reference.models import Commune, JobTitle, Occupation, OccupationDomain, OccupationMobility, Skill, SkillKind
 
 OccupationSkill = Occupation.skills.through
 
@@ -19,6 +19,7 @@ EXPECTED_COUNTS = {
     JobTitle: 13120,
     Skill: 18317 + 15354,
     OccupationSkill: 90556,
+    OccupationMobility: 14912,
 }
 
 
@@ -36,7 +37,7 @@ def _delete_reference_data():
     # Plain DELETEs, children first: Django's delete() would collect ~120,000 rows for its cascades.
     # Nothing else points to these rows between modules (each test rolls back its own).
     with connection.cursor() as cursor:
-        for model in (OccupationSkill, JobTitle, Occupation, OccupationDomain, Skill, Commune):
+        for model in (OccupationMobility, OccupationSkill, JobTitle, Occupation, OccupationDomain, Skill, Commune):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -60,6 +61,7 @@ def test_first_load_creates_everything(loaded):
     assert counts() == EXPECTED_COUNTS
     assert "Appellations ROME : 13120 dans les fichiers, 13120 créés, 0 modifiés, 0 inchangés" in loaded
     assert "Liens métier → compétence : 90556 dans les fichiers, 90556 créés" in loaded
+    assert "Métiers proches selon France Travail : 14912 dans les fichiers, 14912 créés" in loaded
 
 
 def test_second_load_changes_nothing(loaded):
@@ -69,6 +71,9 @@ def test_second_load_changes_nothing(loaded):
     assert "Appellations ROME : 13120 dans les fichiers, 0 créés, 0 modifiés, 13120 inchangés" in output
     assert "Communes : 1288 dans les fichiers, 0 créés, 0 modifiés, 1288 inchangés" in output
     assert "Liens métier → compétence : 90556 dans les fichiers, 0 créés, 0 modifiés, 90556 inchangés" in output
+    assert (
+        "Métiers proches selon France Travail : 14912 dans les fichiers, 0 créés, 0 modifiés, 14912 inchangés" in output
+    )
 
 
 def test_known_rows(loaded):
@@ -95,6 +100,10 @@ def test_known_rows(loaded):
         "95",
     }
     assert list(OccupationDomain.objects.values_list("code", flat=True)) == list("ABCDEFGHIJKLMN")
+    # Masonry's close occupations as France Travail lists them, in its order.
+    assert [m.target_id for m in OccupationMobility.objects.from_occupation("F1703")] == [
+        "F1608", "F1701", "F1613", "F1707", "F1610", "F1708", "F1502", "F1301", "A1203", "I1203",
+    ]  # fmt: skip
 
 
 def test_rome_apostrophes_are_unescaped(loaded):
@@ -144,6 +153,10 @@ def test_search_on_the_real_data(loaded):
     assert JobTitle.objects.search("aide macon").first().label.startswith("Aide-maçon")
     assert JobTitle.objects.search("16250").first().code_ogr == 16250
     assert set(JobTitle.objects.search("F1703").values_list("occupation_id", flat=True)) == {"F1703"}
+    # The typos people make, on the 13,120 real job titles.
+    assert JobTitle.objects.search("cuisinnier").first().label == "Cuisinier / Cuisinière"
+    assert JobTitle.objects.search("plonbier").first().label == "Plombier / Plombière"
+    assert JobTitle.objects.search("jardinnier").first().label == "Jardinier / Jardinière"
 
     assert Commune.objects.search("paris 11").first().code_insee == "75111"
     assert Commune.objects.search("75011").first().code_insee == "75111"

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from reference import services
-from reference.models import Commune, JobTitle, Occupation, Skill, SkillKind
+from reference.models import Commune, JobTitle, Occupation, OccupationMobility, Skill, SkillKind
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def data_dir(tmp_path):
     write(
         tmp_path / services.OCCUPATIONS_FILE,
         ["code_rome", "libelle_rome"],
-        [["F1703", "Maçon / Maçonne"]],
+        [["F1703", "Maçon / Maçonne"], ["F1701", "Construction en béton"], ["F1608", "Pose de revêtements"]],
     )
     write(
         tmp_path / services.JOB_TITLES_FILE,
@@ -64,7 +64,16 @@ def data_dir(tmp_path):
         ["code_rome", "code_compo_bloc", "code_rubrique", "code_ogr"],
         [["F1703", "5", "1", "100001"], ["F1703", "5", "2", "300490"], ["F1703", "5", "3", "100002"]],
     )
+    write_mobilities(tmp_path, [["F1703", "F1701", "2"], ["F1703", "F1608", "1"], ["F1701", "F1703", "1"]])
     return tmp_path
+
+
+def write_mobilities(data_dir, rows):
+    write(data_dir / services.MOBILITY_FILE, ["code_rome", "code_rome_cible", "numero_ordre"], rows)
+
+
+def close_to(code_rome):
+    return [(m.target_id, m.rank) for m in OccupationMobility.objects.from_occupation(code_rome)]
 
 
 def test_loads_tiny_files(data_dir):
@@ -106,3 +115,27 @@ def test_dry_run_counts_but_writes_nothing(data_dir):
     assert report.dry_run
     assert report["Appellations ROME"].created == 1
     assert not JobTitle.objects.exists()
+
+
+def test_close_occupations_keep_france_travails_order(data_dir):
+    report = services.load_reference_data(data_dir=data_dir)
+
+    assert report["Métiers proches selon France Travail"].created == 3
+    assert close_to("F1703") == [("F1608", 1), ("F1701", 2)]
+    assert close_to("F1701") == [("F1703", 1)]
+    assert close_to("F1608") == []
+
+
+def test_close_occupations_follow_a_new_file_and_a_second_run_writes_nothing(data_dir):
+    services.load_reference_data(data_dir=data_dir)
+    # France Travail swaps two targets and drops an edge.
+    write_mobilities(data_dir, [["F1703", "F1701", "1"], ["F1703", "F1608", "2"]])
+
+    report = services.load_reference_data(data_dir=data_dir)
+
+    counts = report["Métiers proches selon France Travail"]
+    assert (counts.created, counts.updated, counts.unchanged, counts.removed) == (0, 2, 0, 1)
+    assert close_to("F1703") == [("F1701", 1), ("F1608", 2)]
+    assert close_to("F1701") == []
+    counts = services.load_reference_data(data_dir=data_dir)["Métiers proches selon France Travail"]
+    assert (counts.created, counts.updated, counts.unchanged, counts.removed) == (0, 0, 2, 0)

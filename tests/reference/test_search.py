@@ -58,8 +58,9 @@ def test_job_title_search_ignores_accents_and_case_and_ranks_prefixes_first(maso
 def test_job_title_search_needs_every_word(masonry):
     assert labels(JobTitle.objects.search("macon paysage")) == ["Maçon / Maçonne du paysage"]
     assert labels(JobTitle.objects.search("aide macon")) == ["Aide-maçon / Aide-maçonne"]
-    # Words must start a word of the label: "acon" is inside "maçon", not at its start.
-    assert labels(JobTitle.objects.search("acon")) == []
+    # Words must start a word of the label: "aco" is inside "maçon", not at its start (and too short to be
+    # taken for a typo; "acon", one letter from "macon", would be).
+    assert labels(JobTitle.objects.search("aco")) == []
 
 
 def test_job_title_search_by_code(masonry):
@@ -141,3 +142,51 @@ def test_homonyms_need_their_postcode():
     second = CommuneFactory(ile_de_france=True, name="Blandy", postcodes="91150")
     assert set(Commune.objects.matching("Blandy")) == {first, second}
     assert Commune.objects.matching("Blandy (91150)") == [second]
+
+
+@pytest.fixture
+def trades():
+    return [
+        JobTitleFactory(label="Cuisinier / Cuisinière"),
+        JobTitleFactory(label="Plombier / Plombière"),
+        JobTitleFactory(label="Jardinier / Jardinière paysagiste"),
+        JobTitleFactory(label="Aide plombier / Aide plombière"),
+        JobTitleFactory(label="Plongeur / Plongeuse en restauration"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("cuisinnier", "Cuisinier / Cuisinière"),  # a letter too many
+        ("plonbier", "Plombier / Plombière"),  # a letter replaced
+        ("jardinnier", "Jardinier / Jardinière paysagiste"),
+        ("plmobier", "Plombier / Plombière"),  # two letters swapped
+        ("CUISINIE", "Cuisinier / Cuisinière"),  # still typing, in capitals
+        ("aide plonbier", "Aide plombier / Aide plombière"),  # one word of two
+    ],
+)
+def test_job_title_search_tolerates_typos(trades, query, first):
+    assert labels(JobTitle.objects.search(query))[0] == first
+
+
+def test_a_typo_finds_the_closest_words_only(trades):
+    # "plonbier" is one edit from "plombier" and two from "plongeur": only the closest counts.
+    assert labels(JobTitle.objects.search("plonbier")) == ["Plombier / Plombière", "Aide plombier / Aide plombière"]
+
+
+def test_a_word_that_starts_a_label_word_is_not_corrected(trades):
+    # "plon" starts "plongeur": it is not taken for a typo of "plom".
+    assert labels(JobTitle.objects.search("plon")) == ["Plongeur / Plongeuse en restauration"]
+
+
+def test_short_or_far_words_are_not_guessed(trades):
+    # Under four letters, one edit reaches too many words; three edits from anything is not a typo.
+    assert labels(JobTitle.objects.search("plx")) == []
+    assert labels(JobTitle.objects.search("cuizzznier")) == []
+
+
+def test_job_titles_added_later_are_found_through_their_typos(trades):
+    assert labels(JobTitle.objects.search("boulangrr")) == []
+    JobTitleFactory(label="Boulanger / Boulangère")
+    assert labels(JobTitle.objects.search("boulangrr")) == ["Boulanger / Boulangère"]

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from reference import typos
+from reference.models import JobTitle
 from reference.views import SEARCH_LIMIT
 from tests.reference.factories import CommuneFactory, JobTitleFactory, OccupationFactory, paris_arrondissement
 
@@ -22,6 +24,8 @@ def masonry():
 
 
 def test_job_title_options_for_anyone(client, masonry, django_assert_num_queries):
+    # The words of the labels, which a process reads once (reference.typos): not counted below.
+    typos.vocabulary(JobTitle.objects.all(), check=True)
     # One query: the job titles with their occupation; no session, no user.
     with django_assert_num_queries(1):
         response = client.get(JOB_TITLES_URL, {"q": "MACON"}, headers={"HX-Request": "true"})
@@ -34,6 +38,14 @@ def test_job_title_options_for_anyone(client, masonry, django_assert_num_queries
     assert 'role="option"' in html
     assert "Maçonnerie · F1703" in html
     assert html.index(f'data-value="{mason.pk}"') < html.index(f'data-value="{masonry[0].pk}"')
+
+
+def test_a_typo_costs_one_query_more(client, masonry, django_assert_num_queries):
+    typos.vocabulary(JobTitle.objects.all(), check=True)
+    # Are the words in memory still those of the job titles (count and codes), then the job titles.
+    with django_assert_num_queries(2):
+        response = client.get(JOB_TITLES_URL, {"q": "mcaon"}, headers={"HX-Request": "true"})
+    assert 'data-label="Maçon / Maçonne"' in response.content.decode()
 
 
 def test_the_widget_sends_its_own_input_name(client, masonry):

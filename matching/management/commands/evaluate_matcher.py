@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Mesure le rapprochement : précision, rappel, nDCG@5/10/20 et MRR sur les candidatures les plus récentes "
         "(modèles entraînés sur les plus anciennes), face au hasard et à « même métier, le plus proche » ; "
-        "puis les métiers proches, jugés sur ce que la similarité n'a pas vu."
+        "puis les métiers proches : la similarité de contenu seule face aux listes des experts de France Travail "
+        "(le classement de production, qui lit ces listes, est donné à côté), et sur ce qu'elle n'a pas vu."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             )
             _table(write, "Classement des candidats (pertinent = embauché)", results)
         similar, summary = evaluation.evaluate_similar()
-        write(f"\nMétiers proches : {summary['occupations']} métiers, poids {summary['weights']}")
+        write(
+            f"\nMétiers proches : {summary['occupations']} métiers ({summary['with_experts']} avec des métiers "
+            f"proches selon France Travail), poids du contenu {summary['weights']}. Face aux listes des experts, "
+            "seul le contenu seul est un chiffre honnête : le classement de production lit ces listes."
+        )
         for judgement, results in similar.items():
             _table(write, f"Jugé sur : {judgement}", results)

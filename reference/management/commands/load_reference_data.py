@@ -6,9 +6,10 @@ from reference import services
 class Command(BaseCommand):
     help = (
         "Charge les référentiels livrés dans reference/data/ : communes d'Île-de-France (INSEE / IGN via "
-        "API Géo), grands domaines, métiers, appellations et compétences du ROME 4.0 (France Travail, v460) "
-        "et les liens métier → compétence. Idempotent : relancée, la commande ne crée aucun doublon et met "
-        "à jour les libellés modifiés. Tout se fait dans une seule transaction."
+        "API Géo), grands domaines, métiers, appellations et compétences du ROME 4.0 (France Travail, v460), "
+        "les liens métier → compétence et les métiers proches selon France Travail (mobilités). Idempotent : "
+        "relancée, la commande ne crée aucun doublon et met à jour les libellés modifiés. Tout se fait dans une "
+        "seule transaction."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,245 @@
+"""The API documentation in French: each operation's group, summary and description, in one table read by a
+drf-spectacular hook (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``), so that no developer's docstring
+(English, naming internals) reaches the people reading /api/docs/. tests/api/test_docs.py checks that every
+operation of the schema is described here."""
+
+# (method, path) -> (group, summary, description)
+OPERATIONS = {
+    ("post", "/api/v1/auth/token/"): (
+        "Authentification",
+        "Obtenir son jeton d'API",
+        "Échange l'e-mail et le mot de passe d'un compte (et son code à usage unique si la double authentification "
+        "est exigée) contre son jeton, à envoyer ensuite dans l'en-tête « Authorization: Token <jeton> ».",
+    ),
+    ("get", "/api/v1/me/"): (
+        "Authentification",
+        "Mon compte",
+        "Le compte de l'appelant et les organisations pour lesquelles il agit.",
+    ),
+    ("get", "/api/v1/contracts/"): (
+        "Marchés",
+        "Lister les marchés",
+        "Les marchés à clause sociale que voit l'organisation : ceux d'un donneur d'ordre, ceux attribués à une "
+        "entreprise, tous pour le facilitateur.",
+    ),
+    ("post", "/api/v1/contracts/"): (
+        "Marchés",
+        "Enregistrer un marché",
+        "Un donneur d'ordre (ou le facilitateur pour lui) enregistre un marché en brouillon ; les heures "
+        "d'insertion sont calculées (montant × part de main-d'œuvre × taux ÷ coût horaire) ou saisies.",
+    ),
+    ("get", "/api/v1/contracts/{id}/"): ("Marchés", "Lire un marché", "Un marché, sa clause et son état."),
+    ("put", "/api/v1/contracts/{id}/"): (
+        "Marchés",
+        "Remplacer un marché",
+        "Tant qu'il est en brouillon (ou soumis, pour le facilitateur).",
+    ),
+    ("patch", "/api/v1/contracts/{id}/"): (
+        "Marchés",
+        "Modifier un marché",
+        "Tant qu'il est en brouillon (ou soumis, pour le facilitateur).",
+    ),
+    ("post", "/api/v1/contracts/{id}/award/"): (
+        "Marchés",
+        "Attribuer un marché",
+        "Les entreprises attributaires, par SIRET, et leur part des heures d'insertion (le total doit être celui "
+        "du marché).",
+    ),
+    ("get", "/api/v1/contracts/{id}/progress/"): (
+        "Marchés",
+        "Avancement d'un marché",
+        "Heures dues, déclarées et validées, par modalité et par mois, projection à la date de fin.",
+    ),
+    ("post", "/api/v1/contracts/{id}/transition/"): (
+        "Marchés",
+        "Changer l'état d'un marché",
+        "Soumettre au facilitateur, confirmer les heures, démarrer l'exécution, clore : seuls les changements "
+        "permis à l'organisation dans l'état du marché sont acceptés.",
+    ),
+    ("get", "/api/v1/siae/"): (
+        "SIAE",
+        "Annuaire des SIAE",
+        "Les structures d'insertion, leurs secteurs et les communes qu'elles desservent.",
+    ),
+    ("get", "/api/v1/siae/{id}/"): ("SIAE", "Lire la fiche d'une SIAE", "Une structure de l'annuaire."),
+    ("get", "/api/v1/siae-orders/"): (
+        "SIAE",
+        "Lister les commandes aux SIAE",
+        "Celles qu'une entreprise a passées, qu'une SIAE a reçues, sur les marchés d'un donneur d'ordre ; "
+        "toutes pour le facilitateur.",
+    ),
+    ("post", "/api/v1/siae-orders/"): (
+        "SIAE",
+        "Enregistrer une commande à une SIAE",
+        "Une entreprise attributaire d'un marché en exécution enregistre une sous-traitance, une co-traitance ou "
+        "une mise à disposition ; ses heures comptent pour la clause.",
+    ),
+    ("get", "/api/v1/siae-orders/{id}/"): ("SIAE", "Lire une commande à une SIAE", "Une commande et ses heures."),
+    ("get", "/api/v1/hours/"): (
+        "Heures",
+        "Lister les relevés d'heures",
+        "Les relevés que voit l'organisation : les siens pour une entreprise, ceux de ses marchés pour un "
+        "donneur d'ordre, tous pour le facilitateur.",
+    ),
+    ("post", "/api/v1/hours/"): (
+        "Heures",
+        "Déclarer des heures",
+        "Une entreprise déclare les heures d'un mois pour une source (envoi multipart, avec le justificatif : "
+        "PDF, JPEG ou PNG).",
+    ),
+    ("get", "/api/v1/hours/{id}/"): ("Heures", "Lire un relevé d'heures", "Un relevé, son état et son motif."),
+    ("post", "/api/v1/hours/{id}/validate/"): (
+        "Heures",
+        "Valider un relevé d'heures",
+        "Le facilitateur valide un relevé déclaré : ses heures comptent pour la clause.",
+    ),
+    ("post", "/api/v1/hours/{id}/reject/"): (
+        "Heures",
+        "Refuser un relevé d'heures",
+        "Le facilitateur refuse un relevé déclaré, en disant pourquoi ; l'entreprise en est informée.",
+    ),
+    ("get", "/api/v1/reports/summary/"): (
+        "Bilans",
+        "Chiffres clés d'une période",
+        "Opérations, montants, heures négociées et validées, équivalents temps plein et part des SIAE : tous les "
+        "marchés pour le facilitateur, les siens pour un donneur d'ordre.",
+    ),
+    ("get", "/api/v1/positions/"): (
+        "Offres",
+        "Lister les offres",
+        "Les offres ouvertes, publiques ; une entreprise voit aussi ses brouillons et ses offres closes.",
+    ),
+    ("post", "/api/v1/positions/"): (
+        "Offres",
+        "Créer une offre",
+        "Une entreprise attributaire crée une offre en brouillon sur l'un de ses marchés.",
+    ),
+    ("get", "/api/v1/positions/{id}/"): ("Offres", "Lire une offre", "Une offre et ses prérequis."),
+    ("patch", "/api/v1/positions/{id}/"): ("Offres", "Modifier une offre", "Une offre de l'entreprise appelante."),
+    ("get", "/api/v1/positions/{id}/matches/"): (
+        "Rapprochement",
+        "Candidats proposés pour une offre",
+        "Classés du meilleur au moins bon après les filtres (consentement, disponibilité, mobilité, permis, pas "
+        "déjà positionnés), avec les raisons de chaque proposition : le vivier du prescripteur appelant, tous les "
+        "viviers pour le facilitateur.",
+    ),
+    ("get", "/api/v1/candidates/"): (
+        "Candidats",
+        "Lister les candidats",
+        "Le vivier du prescripteur appelant ; tous les viviers pour le facilitateur.",
+    ),
+    ("post", "/api/v1/candidates/"): (
+        "Candidats",
+        "Ajouter un candidat",
+        "Un prescripteur ajoute une personne à son vivier, avec son consentement.",
+    ),
+    ("get", "/api/v1/candidates/{id}/"): ("Candidats", "Lire un candidat", "Une personne du vivier de l'appelant."),
+    ("patch", "/api/v1/candidates/{id}/"): (
+        "Candidats",
+        "Modifier un candidat",
+        "Une personne du vivier du prescripteur appelant.",
+    ),
+    ("post", "/api/v1/candidates/import/"): (
+        "Candidats",
+        "Importer des candidats",
+        "Un fichier CSV ou Excel, une ligne par personne : au moindre défaut, réponse 400 avec chaque ligne en "
+        "erreur (numéro et raison) et rien n'est importé ; sinon 201.",
+    ),
+    ("get", "/api/v1/candidates/{id}/matches/"): (
+        "Rapprochement",
+        "Offres proposées à un candidat",
+        "Offres ouvertes classées pour un candidat du vivier de l'appelant (le facilitateur : tout candidat).",
+    ),
+    ("get", "/api/v1/eligibility-checks/"): (
+        "Éligibilité",
+        "Lister les vérifications d'éligibilité",
+        "Celles des candidats de l'appelant ; toutes pour le facilitateur.",
+    ),
+    ("post", "/api/v1/eligibility-checks/"): (
+        "Éligibilité",
+        "Enregistrer une vérification d'éligibilité",
+        "Le facilitateur enregistre les critères vérifiés et leurs justificatifs ; la vérification vaut six mois.",
+    ),
+    ("get", "/api/v1/eligibility-checks/{id}/"): (
+        "Éligibilité",
+        "Lire une vérification d'éligibilité",
+        "Les critères vérifiés, par qui et jusqu'à quand.",
+    ),
+    ("get", "/api/v1/submissions/"): (
+        "Candidatures",
+        "Lister les candidatures",
+        "Celles des candidats d'un prescripteur, celles transmises à une entreprise ; toutes pour le facilitateur.",
+    ),
+    ("post", "/api/v1/submissions/"): (
+        "Candidatures",
+        "Positionner un candidat",
+        "Un prescripteur propose une personne de son vivier, qui a donné son consentement, sur une offre ouverte.",
+    ),
+    ("get", "/api/v1/submissions/{id}/"): ("Candidatures", "Lire une candidature", "Une candidature et son état."),
+    ("get", "/api/v1/submissions/{id}/history/"): (
+        "Candidatures",
+        "Historique d'une candidature",
+        "Chaque changement d'état : quand, par qui, avec quel motif.",
+    ),
+    ("post", "/api/v1/submissions/{id}/transition/"): (
+        "Candidatures",
+        "Faire avancer une candidature",
+        "Présélectionner, transmettre, convoquer, embaucher, refuser (avec un motif) ou retirer : seuls les "
+        "changements permis à l'organisation dans l'état de la candidature sont acceptés.",
+    ),
+    ("get", "/api/v1/placements/"): (
+        "Mises à l'emploi",
+        "Lister les mises à l'emploi",
+        "Celles de l'entreprise, des candidats d'un prescripteur ; toutes pour le facilitateur.",
+    ),
+    ("get", "/api/v1/placements/{id}/"): ("Mises à l'emploi", "Lire une mise à l'emploi", "Un contrat et son état."),
+    ("post", "/api/v1/placements/{id}/validate/"): (
+        "Mises à l'emploi",
+        "Valider une mise à l'emploi",
+        "Le facilitateur valide une embauche dont le candidat avait une éligibilité valide à la date d'embauche.",
+    ),
+    ("post", "/api/v1/placements/{id}/refuse/"): (
+        "Mises à l'emploi",
+        "Refuser une mise à l'emploi",
+        "Le facilitateur refuse une embauche en donnant le motif (« note ») ; le poste redevient ouvert.",
+    ),
+    ("post", "/api/v1/placements/{id}/outcome/"): (
+        "Mises à l'emploi",
+        "Enregistrer la sortie",
+        "La situation de la personne à la fin d'une mise à l'emploi validée.",
+    ),
+    ("get", "/api/v1/occupations/"): (
+        "Référentiels",
+        "Rechercher un métier (appellation ROME)",
+        "Appellations du ROME 4.0 (France Travail) : « ?q=macon » donne « Maçon / Maçonne » en premier.",
+    ),
+    ("get", "/api/v1/occupations/{code_rome}/similar/"): (
+        "Référentiels",
+        "Métiers proches d'un métier ROME",
+        "Les métiers les plus proches (compétences, textes et structure du ROME), le métier lui-même exclu.",
+    ),
+    ("get", "/api/v1/communes/"): (
+        "Référentiels",
+        "Rechercher une commune d'Île-de-France",
+        "Communes d'Île-de-France et arrondissements de Paris (INSEE / IGN via API Géo) : « ?q=paris 11 » ou "
+        "« ?q=75011 ».",
+    ),
+}
+
+
+def french_operations(result, generator, request, public):
+    """drf-spectacular postprocessing hook: each operation's group, summary and description from ``OPERATIONS``.
+    An operation missing there keeps its summary but loses any docstring-made description (tests/api tell)."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            described = OPERATIONS.get((method, path))
+            if described is None:
+                operation.pop("description", None)
+                continue
+            group, summary, description = described
+            operation["tags"] = [group]
+            operation["summary"] = summary
+            operation["description"] = description
+    return result

@@ -1,0 +1,217 @@
+"""Every page each role can reach, in chromium: axe-core finds no serious or critical violation, and nothing
+scrolls sideways on a 390 px phone. The pages are the role × resource matrix's (tests/test_isolation_matrix.py:
+those a role opens with a 200) plus the public ones below; ``test_the_walk_covers_the_urlconf`` checks that
+every route of the URLconf is walked or named in ``NOT_WALKED`` with its reason. The moderate and minor
+violations found must be the ones the accessibility statement lists (``common.accessibility``)."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from common import accessibility
+from tests.accounts.factories import DEFAULT_PASSWORD
+from tests.e2e.axe import DESKTOP, audit, axe_version, blocking, overflow
+from tests.test_isolation_matrix import MATRIX, ROLE_USERS, ROLES, world  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WALKED_ROLES = ["anonymous", "buyer", "company", "prescriber", "siae", "facilitator"]
+# Pages outside the matrix: they hold no organisation's data. (path, roles, CSS selector ready when loaded)
+PUBLIC_PAGES = [
+    ("/", ["anonymous"], "main"),
+    ("/comptes/login/", ["anonymous"], "main"),
+    ("/comptes/signup/", ["anonymous"], "main"),
+    ("/comptes/password/reset/", ["anonymous"], "main"),
+    ("/accessibilite/", WALKED_ROLES, "main"),
+    ("/mentions-legales/", ["anonymous"], "main"),
+    ("/donnees-personnelles/", ["anonymous"], "main"),
+    ("/donnees-personnelles/candidats/", ["anonymous"], "main"),
+    ("/aide/", ["anonymous", "company"], "main"),
+    ("/page-qui-n-existe-pas/", ["anonymous", "buyer"], "main"),
+    ("/api/docs/", ["anonymous", "facilitator"], ".opblock-tag"),
+    ("/comptes/2fa/", WALKED_ROLES[1:], "main"),
+    ("/organisation/creer/", ["facilitator"], "main"),
+]
+# Pages of objects in a state the matrix's world does not hold: (lambda objects: path, roles).
+STATE_PAGES = [
+    (lambda o: f"/marches/{o['draft_contract'].pk}/modifier/", ["buyer"]),
+    (lambda o: f"/marches/{o['confirmed_contract'].pk}/attribuer/", ["buyer"]),
+    (lambda o: f"/marches/{o['contract'].pk}/commandes-siae/nouvelle/", ["company"]),
+    (lambda o: "/marches/siae/ma-fiche/", ["siae"]),
+    (lambda o: f"/invitations/{o['invitation'].token}/", ["buyer"]),
+    (lambda o: f"/candidatures/{o['submission'].pk}/transition/?to=refused", ["company"]),
+    (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
+    (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
+    (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
+]
+# Routes no role walks as a page, and why (by the start of their address).
+NOT_WALKED = {
+    "api/": "API (JSON), checked by tests/api",
+    "admin/": "Django's admin, staff only (its own look)",
+    "comptes/": "allauth's pages: login, sign-up, reset and two-factor are walked above, the others are its own",
+    "referentiels/": "fragments of the search-as-you-type fields, walked inside the forms holding them",
+    "health/": "JSON for the monitoring",
+    "favicon.ico": "a redirect to an icon",
+    "^media/": "uploaded files",
+}
+DOWNLOAD = re.compile(r"\.(xlsx|csv|json|svg)(\?|$)")
+# A route that only answers POST is reached through the page holding its form.
+POST_ONLY = {
+    "accounts:switch_organisation",
+    "marketplace:position_state",
+    "marketplace:placement_outcome",
+    "notifications:notifications_mark_read",
+    "matching:position_matches_submit",
+    "matching:position_matches_ask",
+    "procurement:statement_validate",
+}
+
+
+@pytest.fixture
+def objects(world, buyer_org, company_user, buyer):  # noqa: F811
+    """The matrix's world, and objects in the states its pages need."""
+    from django.utils import timezone
+
+    from accounts.models import Invitation
+    from tests.procurement.factories import ContractFactory
+
+    return {
+        **world,
+        "draft_contract": ContractFactory(buyer=buyer_org),
+        "confirmed_contract": ContractFactory(buyer=buyer_org, confirmed=True),
+        "invitation": Invitation.objects.create(
+            organisation=world["contract"].awards.get().company,
+            email=buyer.email,
+            invited_by=company_user,
+            expires_at=timezone.now() + Invitation.VALIDITY,
+        ),
+    }
+
+
+def pages_for(role, objects):
+    """(path, ready selector) of every HTML page ``role`` opens, ``objects`` being the world of ``objects``."""
+    column = ROLES.index(role)
+    pages = [
+        (url(objects), "main")
+        for url, statuses in MATRIX.values()
+        if statuses[column] == 200 and not url(objects).startswith("/api/") and not DOWNLOAD.search(url(objects))
+    ]
+    pages += [(path, ready) for path, roles, ready in PUBLIC_PAGES if role in roles]
+    pages += [(url(objects), "main") for url, roles in STATE_PAGES if role in roles]
+    return pages
+
+
+class Findings:
+    """Violations by rule over the walk, for the statement."""
+
+    def __init__(self):
+        self.by_rule = {}
+        self.pages = 0
+
+    def add(self, path, violations):
+        self.pages += 1
+        for violation in violations:
+            entry = self.by_rule.setdefault(violation.rule, {"impact": violation.impact, "help": violation.help})
+            entry.setdefault("pages", set()).add(path)
+
+
+@pytest.mark.parametrize("role", WALKED_ROLES)
+def test_every_page_of_each_role_is_accessible(role, objects, request, browser, live_server):
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
+    page = context.new_page()
+    problems, findings = [], Findings()
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    if role != "anonymous":
+        user = request.getfixturevalue(ROLE_USERS[role])
+        page.goto(live_server.url + "/comptes/login/")
+        page.fill("input[name=login]", user.email)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        with page.expect_event("load"):
+            page.click("main form button[type=submit]")
+    for path, ready in pages_for(role, objects):
+        page.set_viewport_size(DESKTOP)
+        page.goto(live_server.url + path)
+        page.wait_for_selector(ready)
+        violations = audit(page)
+        findings.add(path, violations)
+        problems += [f"{path}: {v}" for v in blocking(violations)]
+        if "---------" in page.content():
+            problems.append(f"{path}: un choix « --------- » de Django")
+        excess, culprit = overflow(page)
+        if excess > 0:
+            problems.append(f"{path}: {excess} px de défilement horizontal à 390 px ({culprit})")
+    context.close()
+    # The figures of the accessibility statement (common.accessibility.AUDIT), shown with -s.
+    print(f"\naxe-core {axe_version()}, {role}: {findings.pages} pages, {sorted(findings.by_rule)}")
+    assert not problems, f"axe-core {axe_version()}, {role}:\n" + "\n".join(problems)
+    unlisted = {
+        rule: (entry["impact"], entry["help"], sorted(entry["pages"])[:3])
+        for rule, entry in findings.by_rule.items()
+        if rule not in accessibility.KNOWN_ISSUES
+    }
+    assert not unlisted, f"{role}: violations absent de la déclaration d'accessibilité : {unlisted}"
+
+
+def _routes(resolver=None, namespace="", prefix=""):
+    """(namespaced name, full pattern) of every route of the URLconf."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else ""), prefix + str(entry.pattern)
+
+
+def test_the_statement_counts_the_pages_walked(objects):
+    walked = sum(len(pages_for(role, objects)) for role in WALKED_ROLES)
+    assert accessibility.AUDIT["pages"] == walked, "update common.accessibility.AUDIT"
+
+
+def test_the_walk_covers_the_urlconf(objects):
+    walked = set()
+    for role in WALKED_ROLES:
+        for path, _ in pages_for(role, objects):
+            if path != "/page-qui-n-existe-pas/":
+                walked.add(resolve(path.split("?")[0]).view_name)
+    downloads = {resolve(url(objects)).view_name for url, _ in MATRIX.values() if DOWNLOAD.search(url(objects))}
+    downloads.add("marketplace:candidate_import_template")
+    missing = [
+        name or pattern
+        for name, pattern in _routes()
+        if name not in walked | downloads | POST_ONLY and not pattern.startswith(tuple(NOT_WALKED))
+    ]
+    assert missing == [], f"routes walked by no role (add them to the matrix, STATE_PAGES or NOT_WALKED): {missing}"
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_facilitator_header_keeps_its_logo_whole_and_its_navigation_on_one_line(
+    width, browser, live_server, facilitator
+):
+    """The facilitator has the most entries: grouped in menus, they hold on one line, and the tools leave the
+    « République Française » logo room."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/comptes/login/")
+    page.fill("input[name=login]", facilitator.email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    with page.expect_event("load"):
+        page.click("main form button[type=submit]")
+
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.fr-nav__item')].map(item => item.getBoundingClientRect().top)"
+    )
+    logo_clipped = page.evaluate(
+        "(() => { const logo = document.querySelector('.fr-header__logo .fr-logo');"
+        " return logo.scrollWidth > logo.clientWidth + 1 || logo.getBoundingClientRect().width < 60; })()"
+    )
+    # A menu opens on click and lists its links.
+    page.get_by_role("button", name="Recrutement").click()
+    menu_link = page.get_by_role("link", name="Mises à l'emploi", exact=True)
+    menu_visible = menu_link.is_visible()
+    context.close()
+
+    assert len(set(tops)) == 1, tops
+    assert not logo_clipped
+    assert menu_visible
