@@ -326,6 +326,7 @@ def facilitator_validates_the_hours(facilitator):
     # The queue says against which limit the hours were checked.
     expect(row.get_by_role("cell").nth(6)).to_have_text(str(HOURS))
     expect(row.get_by_role("cell").nth(7)).to_contain_text("h au plus pour")
+    facilitator.shot("heures-a-valider")
     follow(row.get_by_role("button", name="Valider"))
     expect_message(facilitator, f"{HOURS} h validées.")
     facilitator.shot("heures-validees")
