@@ -55,7 +55,8 @@ NOT_WALKED = {
     "favicon.ico": "a redirect to an icon",
     "^media/": "uploaded files",
 }
-DOWNLOAD = re.compile(r"\.(xlsx|csv|json|svg)(\?|$)")
+# Files, not pages: exports, charts, and proofs of hours (``/justificatif/``, served as attachments).
+DOWNLOAD = re.compile(r"(\.(xlsx|csv|json|svg)|/justificatif/)(\?|$)")
 # A route that only answers POST is reached through the page holding its form.
 POST_ONLY = {
     "accounts:switch_organisation",
@@ -65,6 +66,7 @@ POST_ONLY = {
     "matching:position_matches_submit",
     "matching:position_matches_ask",
     "procurement:statement_validate",
+    "procurement:statement_validate_many",
 }
 
 
