@@ -24,7 +24,7 @@ def copy_limits(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0003_seed_sector_defaults'),
+        ('procurement', '0004_contract_forecast'),
     ]
 
     operations = [

@@ -16,8 +16,8 @@ def copy_placement_limits(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0005_change"),
-        ("procurement", "0004_ledger_limits_and_private_proofs"),
+        ("marketplace", "0006_candidate_import"),
+        ("procurement", "0005_ledger_limits_and_private_proofs"),
     ]
 
     operations = [migrations.RunPython(copy_placement_limits, migrations.RunPython.noop)]
