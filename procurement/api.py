@@ -225,8 +225,11 @@ class HoursViewSet(
     def validate(self, request, pk=None):
         return self.run_service(services.validate_statement)
 
-    @extend_schema(request=ValidateManySerializer, responses=ValidateManyResultSerializer)
-    # JSON only: a form would send each id as a field, and Django caps the number of fields of a request.
+    # JSON only: a form would send each id as a field, and Django caps the number of fields of a request. Its own
+    # operation id: the generated one collides with the single statement's « validate ».
+    @extend_schema(
+        operation_id="v1_hours_validate_many", request=ValidateManySerializer, responses=ValidateManyResultSerializer
+    )
     @action(detail=False, methods=["post"], url_path="validate", url_name="validate-many", parser_classes=[JSONParser])
     def validate_many(self, request):
         """Validates several statements, each checked and audited on its own: one refusal leaves the others."""
