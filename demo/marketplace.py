@@ -413,6 +413,9 @@ class _Seeder:
         budget = contract_plan.placement_hours
         temporary_left = contract_plan.temporary_hours
         monthly = budget / len(months)
+        # A person's month is 60 to 170 h: on a small clause one more month would double it. Once the plan is
+        # met (give or take 5 %), the hours the people work go to the company's other sites, not to this clause.
+        most = budget * Decimal("1.05")
         positions = {}
         active, target, done = [], Decimal(0), Decimal(0)
         for month in months:
@@ -420,7 +423,7 @@ class _Seeder:
             for hire in active:
                 # Once the month's share is done, the others work on the company's other sites.
                 if done < target + monthly / 3 and hire.start <= rules.last_of_month(month) and month <= hire.until:
-                    done += self._work(hire, month)
+                    done += self._work(hire, month, most=most - done)
             tries = 0
             while done + 40 < target and tries < 4:
                 tries += 1
@@ -429,16 +432,17 @@ class _Seeder:
                 hire = self._hire(contract, month, months, occupations, positions, remaining, temporary)
                 if hire is None:
                     continue
-                hours = self._work(hire, month)
+                hours = self._work(hire, month, most=most - done)
                 done += hours
                 if temporary:
                     temporary_left -= hours
                 active.append(hire)
         self.planned += active
 
-    def _work(self, hire, month):
+    def _work(self, hire, month, *, most):
         """The hours of one month: the weekly hours over the working days within the placement, give or take
-        absences and some overtime, never above the cap the services would apply."""
+        absences and some overtime, never above the cap the services would apply nor ``most`` (what the clause
+        still takes); less than a day's work is not declared."""
         cap = rules.monthly_cap(
             month=month,
             weekly_hours=hire.weekly_hours,
@@ -450,6 +454,8 @@ class _Seeder:
             return Decimal(0)
         worked = hire.weekly_hours * cap.working_days / 5 * Decimal(str(self.rng.uniform(0.8, 1.06)))
         hours = min(procurement_demo.to_half_hour(worked), cap.hours)
+        if hours > most:
+            hours = procurement_demo.to_half_hour(most) if most >= hire.weekly_hours / 5 else Decimal(0)
         if hours > 0:
             hire.months.append((month, hours))
         return hours
