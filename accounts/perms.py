@@ -113,6 +113,13 @@ def can_see_eligibility(organisation, prescriber_id):
     )
 
 
+def reads_proofs_of(organisation, company_id):
+    """A proof of hours (pay slip, timesheet, invoice) names a person and their pay: the facilitator, who
+    checks it, and the company that declared it read it; nobody else, not even the buyer of the contract
+    nor the SIAE of the order, who see the hours."""
+    return sees_everything(organisation) or (organisation is not None and organisation.pk == company_id)
+
+
 def can_read_prescriber_notes(organisation, prescriber_id):
     """What the prescriber writes about a person it submits (its message, the notes of the submission's history
     before it reached the company) may speak of their situation (disability, RSA): read by the facilitator and

@@ -98,6 +98,69 @@ OPERATIONS = {
         "Refuser un relevé d'heures",
         "Le facilitateur refuse un relevé déclaré, en disant pourquoi ; l'entreprise en est informée.",
     ),
+    ("post", "/api/v1/hours/validate/"): (
+        "Heures",
+        "Valider plusieurs relevés d'heures",
+        "Le facilitateur valide d'un coup les relevés nommés (en JSON) : chacun est vérifié et inscrit au journal "
+        "d'audit pour lui-même ; la réponse dit lesquels sont validés et, pour les autres, pourquoi.",
+    ),
+    ("post", "/api/v1/hours/{id}/correct/"): (
+        "Heures",
+        "Corriger un relevé d'un marché clos",
+        "Après la clôture, seul le facilitateur corrige les heures arrêtées, avec un motif : la correction (un "
+        "écart, négatif pour retirer des heures) est comptée aussitôt et inscrite au journal d'audit.",
+    ),
+    ("get", "/api/v1/hours/{id}/proof/"): (
+        "Heures",
+        "Télécharger le justificatif d'un relevé",
+        "Le bulletin de paie, le relevé d'heures ou la facture, en pièce jointe, au facilitateur et à l'entreprise "
+        "qui l'a déclaré seulement : 404 pour tout autre appelant, anonyme compris.",
+    ),
+    ("post", "/api/v1/contracts/import-decp/"): (
+        "Marchés",
+        "Importer un fichier DECP",
+        "Un fichier des données essentielles de la commande publique (JSON, envoi multipart) : chaque marché à "
+        "considération sociale devient un marché en brouillon. La réponse est le bilan de la page : importés, "
+        "déjà importés, sans considération sociale, et chaque enregistrement écarté avec ses raisons ; rien "
+        "n'est écrit avec « dry_run ».",
+    ),
+    ("get", "/api/v1/sector-defaults/"): (
+        "Valeurs de référence",
+        "Lister les valeurs de référence des secteurs",
+        "Part de main-d'œuvre et taux d'insertion (en pourcentage) et coût horaire chargé de chaque secteur, qui "
+        "servent à calculer les heures d'un marché.",
+    ),
+    ("get", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Lire les valeurs de référence d'un secteur",
+        "Part de main-d'œuvre et taux d'insertion en pourcentage, coût horaire chargé.",
+    ),
+    ("put", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Remplacer les valeurs de référence d'un secteur",
+        "Le facilitateur seulement ; les taux en pourcentage, au-dessus de 0 et au plus 100.",
+    ),
+    ("patch", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Modifier les valeurs de référence d'un secteur",
+        "Le facilitateur seulement ; les taux en pourcentage, au-dessus de 0 et au plus 100.",
+    ),
+    ("get", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Paramètres communs",
+        "Heures par équivalent temps plein (1 607 h par défaut ; le rapport de la MEP comptait 1 741 h), coût "
+        "horaire de référence des SIAE et heures supplémentaires tolérées (en %) au-delà des heures hebdomadaires.",
+    ),
+    ("put", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Remplacer les paramètres communs",
+        "Le facilitateur seulement : chaque chiffre en équivalents temps plein suit aussitôt le nouveau diviseur.",
+    ),
+    ("patch", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Modifier les paramètres communs",
+        "Le facilitateur seulement : chaque chiffre en équivalents temps plein suit aussitôt le nouveau diviseur.",
+    ),
     ("get", "/api/v1/reports/summary/"): (
         "Bilans",
         "Chiffres clés d'une période",

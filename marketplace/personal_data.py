@@ -22,18 +22,17 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from accounts import perms
 from audit.enums import AuditAction, ErasureReason
 from audit.models import AuditEvent
 from audit.services import record
 from common.exports import Table, to_xlsx
+from common.pseudonyms import pseudonym
 from marketplace import changes
 from marketplace.enums import (
     ContractType,
@@ -56,13 +55,6 @@ from marketplace.workflows import ACTIVE_STATES
 from notifications.services import erase_details
 from procurement.enums import StatementState
 from procurement.models import HoursStatement
-
-
-def pseudonym(candidate_id):
-    """The same short code for the same person in every file, from which only the holder of
-    ``SECRET_KEY`` can go back to the person."""
-    digest = salted_hmac("passerelle.marketplace.pseudonym", str(candidate_id)).hexdigest()
-    return f"P-{digest[:10].upper()}"
 
 
 def person_label(candidate, organisation):
@@ -380,8 +372,9 @@ def _erase(candidate, now):
     Placement.objects.filter(submission__candidate=candidate).update(decision_note="")
     statements = HoursStatement.objects.filter(source__placement__submission__candidate=candidate)
     proofs = list(statements.exclude(proof="").values_list("proof", flat=True))
-    statements.update(proof="", reason="")
-    transaction.on_commit(lambda: [default_storage.delete(proof) for proof in proofs])
+    statements.update(proof="", proof_content_type="", reason="")
+    storage = HoursStatement._meta.get_field("proof").storage
+    transaction.on_commit(lambda: [storage.delete(proof) for proof in proofs])
     # What notifications say about the person (their name, reasons written about them), in every
     # organisation's notifications about the person or one of their rows.
     erase_details(

@@ -28,6 +28,7 @@ from tests.procurement.factories import (
     HoursSourceFactory,
     HoursStatementFactory,
     SiaeProfileFactory,
+    pdf_upload,
 )
 
 ROLES = [
@@ -66,6 +67,16 @@ MATRIX = {
     "siae_detail": (lambda w: f"/marches/siae/{w['siae_profile'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "siae_order_list": (lambda w: "/marches/commandes-siae/", (302, 200, 200, 200, 200, 403, 403, 200, 200)),
     "statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # A proof (pay slip...) goes to the facilitator and the declaring company only: 404 for anyone else,
+    # anonymous visitors included, on the page as in the API.
+    "statement_proof": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/justificatif/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "statement_correct": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/corriger/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
     "declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
         (302, 403, 403, 200, 404, 403, 403, 403, 403),
@@ -168,6 +179,12 @@ MATRIX = {
         lambda w: f"/api/v1/hours/{w['statement'].pk}/",
         (401, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
+    "api_hours_proof": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/proof/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "api_sector_defaults": (lambda w: "/api/v1/sector-defaults/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_clause_settings": (lambda w: "/api/v1/clause-settings/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_reports_summary": (lambda w: "/api/v1/reports/summary/", (401, 200, 200, 403, 403, 403, 403, 403, 200)),
     "api_positions": (lambda w: "/api/v1/positions/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_position": (lambda w: f"/api/v1/positions/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -283,7 +300,7 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
     contract = ContractFactory(buyer=buyer_org, in_progress=True)
     Award.objects.create(contract=contract, company=company_org, hours_share=contract.clause_hours)
     source = HoursSourceFactory(contract=contract, company=company_org)
-    statement = HoursStatementFactory(source=source)
+    statement = HoursStatementFactory(source=source, proof=pdf_upload(), proof_content_type="application/pdf")
     position = PositionFactory(company=company_org, contract=contract)
     candidate = CandidateFactory(prescriber=prescriber_org)
     EligibilityCheckFactory(candidate=candidate, checked_by_organisation=facilitator_org)

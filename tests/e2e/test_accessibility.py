@@ -60,7 +60,8 @@ NOT_WALKED = {
     "favicon.ico": "a redirect to an icon",
     "^media/": "uploaded files",
 }
-DOWNLOAD = re.compile(r"\.(xlsx|csv|json|svg)(\?|$)")
+# Files, not pages: exports, charts, and proofs of hours (``/justificatif/``, served as attachments).
+DOWNLOAD = re.compile(r"(\.(xlsx|csv|json|svg)|/justificatif/)(\?|$)")
 # A route that only answers POST is reached through the page holding its form.
 POST_ONLY = {
     "accounts:switch_organisation",
@@ -72,6 +73,7 @@ POST_ONLY = {
     "matching:position_matches_submit",
     "matching:position_matches_ask",
     "procurement:statement_validate",
+    "procurement:statement_validate_many",
     "marketplace:session_invite",
     "marketplace:session_register",
     "marketplace:invitation_outcome",

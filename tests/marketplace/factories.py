@@ -93,7 +93,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     consent_text_version = "2026-01"
     situation = Situation.JOB_SEEKER
     level1_criteria = ["rsa"]
-    level2_criteria = ["under_26", "qpv_zrr"]
+    # Not « under 26 »: the factory's birth date (1998) makes the person 26 or more since March 2024.
+    level2_criteria = ["low_qualification", "qpv_zrr"]
     qualification_level = QualificationLevel.LEVEL_3
     french_level = FrenchLevel.B1
     available_from = factory.LazyFunction(timezone.localdate)
@@ -137,7 +138,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         )
 
 
-def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120")):
+def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120"), start_date=None):
     """``candidate`` hired on ``position`` and validated by ``facilitator`` (a user of a facilitator
     organisation), with validated hours for each month of ``hours_months``: made by the services, so
     with their audit trail."""
@@ -154,7 +155,11 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         target=SubmissionState.HIRED,
         actor=company_user,
         organisation=position.company,
-        hire={"planned_end_date": timezone.localdate() + datetime.timedelta(days=200)},
+        # Hired from the first month of hours on (the ledger refuses hours outside the placement).
+        hire={
+            "start_date": start_date or min(hours_months, default=None),
+            "planned_end_date": timezone.localdate() + datetime.timedelta(days=200),
+        },
     )
     placement = services.validate_placement(
         placement=submission.placement, actor=facilitator, organisation=facilitator_org

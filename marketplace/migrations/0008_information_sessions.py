@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_initial'),
-        ('marketplace', '0006_candidate_import'),
+        ('marketplace', '0007_placement_sources_limits'),
         ('reference', '0003_occupation_mobility'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
