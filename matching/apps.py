@@ -12,3 +12,4 @@ class MatchingConfig(AppConfig):
         # The marketplace's pages offer these slots without knowing the matcher (it sits above them).
         links.register("position", matching_links.position_matches)
         links.register("candidate", matching_links.candidate_matches)
+        links.register("session", matching_links.session_matches)

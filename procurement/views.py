@@ -11,19 +11,21 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
 from accounts.forms import TransitionForm
 from accounts.perms import can, organisation_required
 from common import exports, refusals
 from common.views import paginate, renamed_params
-from procurement import decp, forecast, progress, services, workflows
-from procurement.enums import StatementState
+from procurement import decp, forecast, progress, proofs, queue, services, workflows
+from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
     ClauseSettingsForm,
     ContractFilterForm,
     ContractForm,
+    CorrectionForm,
     DeclareHoursForm,
     DecpUploadForm,
     RejectStatementForm,
@@ -134,6 +136,8 @@ def contract_detail(request, pk):
         and contract.state in workflows.EXECUTION_STATES
         and any(award.company_id == organisation.pk for award in awards),
         "is_owner_company": can(organisation, "hours.declare"),
+        "ledger_frozen": contract.state == ContractState.CLOSED,
+        "can_correct_closed": contract.state == ContractState.CLOSED and can(organisation, "hours.validate"),
         "forecast": ContractForecast.objects.filter(contract=contract).first(),
     }
     return render(request, "procurement/contract_detail.html", context)
@@ -282,10 +286,18 @@ def clause_settings(request):
     formset = SectorDefaultsFormSet(request.POST or None, queryset=SectorDefaults.objects.all(), prefix="sectors")
     settings_form = ClauseSettingsForm(request.POST or None, instance=ClauseSettings.current(), prefix="settings")
     if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
-        formset.save()
-        settings_form.save()
-        messages.success(request, "Les valeurs de référence sont enregistrées.")
-        return redirect("procurement:clause_settings")
+        try:
+            services.save_reference_values(
+                sector_defaults=[form.instance for form in formset.forms if form.has_changed()],
+                clause_settings=settings_form.instance,
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            refusals.add_errors(settings_form, exc)
+        else:
+            messages.success(request, "Les valeurs de référence sont enregistrées.")
+            return redirect("procurement:clause_settings")
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
@@ -358,23 +370,19 @@ def siae_order_create(request, pk):
 @renamed_params({"state": "etat"})
 @organisation_required()
 def statement_list(request):
-    """The facilitator's queue of statements to check; the others' statements on their contracts."""
+    """The facilitator's queue of statements to check, each with its proof, its source and the limit it was
+    checked against; the others' statements on their contracts. A fixed number of queries per page."""
     organisation = request.organisation
-    statements = (
-        HoursStatement.objects.visible_to(organisation)
-        .select_related("source__contract", "source__company", "declared_by")
-        .order_by("month", "pk")
-    )
     can_validate = can(organisation, "hours.validate")
     # The facilitator opens its queue (statements to check); everyone else sees all their statements.
     state = request.GET.get("etat", StatementState.DECLARED if can_validate else "")
-    if state in StatementState.values:
-        statements = statements.filter(state=state)
-    page = paginate(request, statements)
-    for statement in page:
-        statement.moves = workflows.STATEMENT.moves(statement, organisation)
+    page = paginate(request, queue.statements_for(organisation, state))
+    rows = queue.rows(page.object_list, organisation)
+    for row in rows:
+        row.statement.moves = workflows.STATEMENT.moves(row.statement, organisation)
     context = {
         "page_obj": page,
+        "rows": rows,
         "state": state,
         "states": StatementState.choices,
         "state_values": StatementState.values,
@@ -388,6 +396,60 @@ def statement_list(request):
         else [],
     }
     return render(request, "procurement/statement_list.html", context)
+
+
+@require_POST
+@organisation_required("hours.validate")
+def statement_validate_many(request):
+    """Validates the ticked statements, each checked and audited on its own: one refusal leaves the others."""
+    ids = [int(value) for value in request.POST.getlist("statements") if value.isdecimal()]
+    if not ids:
+        messages.error(request, "Cochez au moins un relevé à valider.")
+        return redirect("procurement:statement_list")
+    statements = HoursStatement.objects.visible_to(request.organisation).filter(pk__in=ids).order_by("month", "pk")
+    # Each ticked statement goes through the one transition (``services.transition_statement``) on its own.
+    validated, refused = services.validate_statements(
+        statements=list(statements), actor=request.user, organisation=request.organisation
+    )
+    if validated:
+        total = sum(statement.hours for statement in validated)
+        messages.success(
+            request,
+            f"{len(validated)} relevé{'s' if len(validated) > 1 else ''} validé{'s' if len(validated) > 1 else ''} "
+            f"({floatformat(total, -2)} h).",
+        )
+    for statement, errors in refused:
+        messages.error(request, f"Relevé n° {statement.pk} ({statement.month:%m/%Y}) non validé : {' '.join(errors)}")
+    return redirect("procurement:statement_list")
+
+
+@login_not_required
+def statement_proof(request, pk):
+    """The proof of a statement, to the facilitator and the declaring company only: 404 for anyone else,
+    anonymous visitors included (the login page would tell them the proof exists)."""
+    organisation = request.organisation if request.user.is_authenticated else None
+    statement = get_object_or_404(HoursStatement.objects.proofs_readable_by(organisation).exclude(proof=""), pk=pk)
+    return proofs.proof_response(statement)
+
+
+@organisation_required("hours.validate")
+def statement_correct(request, pk):
+    """After closing, the facilitator alone corrects a validated statement, with a reason (audited)."""
+    statement = get_object_or_404(
+        HoursStatement.objects.visible_to(request.organisation).select_related("source__contract"), pk=pk
+    )
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_closed_statement(
+                statement=statement, actor=request.user, organisation=request.organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            refusals.add_errors(form, exc)
+        else:
+            messages.success(request, "La correction est enregistrée et comptée.")
+            return redirect("procurement:contract_detail", pk=statement.source.contract_id)
+    return render(request, "procurement/statement_correct.html", {"form": form, "statement": statement})
 
 
 @organisation_required("hours.declare")

@@ -35,6 +35,8 @@ STATEMENT = Workflow(
         Transition("declare", (), StatementState.DECLARED, "hours.declare", "Déclarer les heures"),
         Transition("validate", (StatementState.DECLARED,), StatementState.VALIDATED, "hours.validate", "Valider"),
         Transition("reject", (StatementState.DECLARED,), StatementState.REJECTED, "hours.validate", "Refuser"),
+        # After closing, the facilitator's correction is created validated.
+        Transition("correct", (), StatementState.VALIDATED, "hours.validate", "Corriger les heures d'un marché clos"),
     ],
     log=StatementTransition,
     subject="statement",

@@ -18,17 +18,25 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
-from marketplace.enums import ContractType, PlacementState, SubmissionState
+from marketplace.enums import ContractType, InvitationState, PlacementState, SubmissionState
 from marketplace.models import CandidateImport, Placement, SubmissionTransition
 from procurement.enums import StatementState
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory, member_of
-from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
+from tests.marketplace.factories import (
+    CandidateFactory,
+    EligibilityCheckFactory,
+    InformationSessionFactory,
+    PositionFactory,
+    SessionInvitationFactory,
+    SubmissionFactory,
+)
 from tests.procurement.factories import (
     ContractFactory,
     HoursSourceFactory,
     HoursStatementFactory,
     SiaeProfileFactory,
+    pdf_upload,
 )
 from tests.shared import module_rows
 
@@ -83,6 +91,16 @@ MATRIX = {
         (302, 200, 200, 200, 200, 403, 403, 200, 200),
     ),
     "procurement:statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # A proof (pay slip...) goes to the facilitator and the declaring company only: 404 for anyone else,
+    # anonymous visitors included, on the page as in the API.
+    "procurement:statement_proof": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/justificatif/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "procurement:statement_correct": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/corriger/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
     "procurement:declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
         (302, 403, 403, 200, 404, 403, 403, 403, 403),
@@ -272,6 +290,136 @@ MATRIX = {
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
     "api-occupations": (lambda w: "/api/v1/occupations/?q=macon", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "hours-proof": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/proof/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "sector-defaults-list": (lambda w: "/api/v1/sector-defaults/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "clause-settings": (lambda w: "/api/v1/clause-settings/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Information sessions: the held one has the candidate, sent to the company; the planned one nobody yet (an
+    # announcement every prescriber sees, to sign its people up).
+    "marketplace:session_list": (
+        lambda w: "/informations-collectives/",
+        (302, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "marketplace:session_create": (
+        lambda w: "/informations-collectives/nouvelle/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "marketplace:session_detail": (
+        lambda w: f"/informations-collectives/{w['session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "marketplace:session_detail (planifiée)": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "marketplace:session_edit": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "matching:session_matches": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/propositions/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "marketplace:invitation_detail": (
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/",
+        (302, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    # The confirmation pages of irreversible moves (without JavaScript): cancelling is the facilitator's alone;
+    # the person sent to the company has no move left that ends their way, so no one gets a form (403), and
+    # those who may not read the invitation do not learn it exists (404).
+    "marketplace:session_cancel": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/annuler/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "marketplace:invitation_move": (
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/etat/?to=withdrawn",
+        (302, 404, 404, 403, 404, 403, 404, 404, 403),
+    ),
+    "sector-defaults-detail": (
+        lambda w: "/api/v1/sector-defaults/building/",
+        (401, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    # Posts that change nothing (no statement ticked, no person named, no outcome chosen).
+    "procurement:statement_validate_many": (
+        lambda w: "/marches/heures/valider/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302),
+        "post",
+    ),
+    "marketplace:session_invite": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/inviter/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+        "post",
+    ),
+    "marketplace:session_register": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/inscrire/",
+        (302, 403, 403, 403, 403, 200, 200, 403, 403),
+        "post",
+    ),
+    "marketplace:invitation_outcome": (
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/suite/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302),
+        "post",
+    ),
+    "matching:session_matches_invite": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/propositions/inviter/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 404),
+        "post",
+    ),
+    "contract-import-decp": (
+        lambda w: "/api/v1/contracts/import-decp/",
+        (401, 400, 400, 403, 403, 403, 403, 403, 400),
+        "multipart",
+    ),
+    "hours-validate-many": (
+        lambda w: "/api/v1/hours/validate/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "hours-correct": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/correct/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "api-session-attendance": (
+        lambda w: f"/api/v1/sessions/{w['session'].pk}/attendance/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 200),
+        "post",
+    ),
+    "api-session-transition": (
+        lambda w: f"/api/v1/sessions/{w['planned_session'].pk}/transition/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "api-invitation-transition": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/transition/",
+        (401, 404, 404, 400, 404, 400, 404, 404, 400),
+        "post",
+    ),
+    "api-invitation-redirection-outcome": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/redirection-outcome/",
+        (401, 403, 403, 403, 403, 403, 403, 403, 400),
+        "post",
+    ),
+    "api-session-list": (lambda w: "/api/v1/sessions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-session-detail": (
+        lambda w: f"/api/v1/sessions/{w['session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api-session-detail (planifiée)": (
+        lambda w: f"/api/v1/sessions/{w['planned_session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "api-invitation-list": (lambda w: "/api/v1/invitations/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api-invitation-detail": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api-invitation-history": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/history/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
     # Pages and actions posting a change: probed with a request that changes nothing (no target, a candidate
     # already submitted), so that every role meets the same world. 302 with a message, or 200 with the form's
     # errors, is what a role that may act gets for such a request.
@@ -504,6 +652,12 @@ def build_world():
 
     other = SubmissionFactory(candidate=CandidateFactory(prescriber=organisations["prescriber"]), position=position)
     siae = SiaeProfileFactory(organisation=organisations["siae"])
+    session = InformationSessionFactory(
+        today=True, positions=[position], organiser=organisations["facilitator"], state="held"
+    )
+    invitation = SessionInvitationFactory(
+        session=session, candidate=candidate, position=position, submission=submission, state=InvitationState.SENT
+    )
     order = contract.siae_orders.create(
         company=organisations["company"],
         siae=organisations["siae"],
@@ -521,7 +675,7 @@ def build_world():
         "token_keys": {role: instance.token_key for role, (instance, _) in created.items()},
         "contract": contract,
         "source": source,
-        "statement": HoursStatementFactory(source=source),
+        "statement": HoursStatementFactory(source=source, proof=pdf_upload(), proof_content_type="application/pdf"),
         "validated_statement": HoursStatementFactory(
             source=source, month=datetime.date(2024, 2, 1), state=StatementState.VALIDATED
         ),
@@ -538,6 +692,9 @@ def build_world():
             organisation=organisations["prescriber"], actor=users["prescriber"], file_name="vivier.csv"
         ),
         "order": order,
+        "session": session,
+        "session_invitation": invitation,
+        "planned_session": InformationSessionFactory(positions=[position], organiser=organisations["facilitator"]),
         "occupation": position.job_title.occupation_id,
     }
 

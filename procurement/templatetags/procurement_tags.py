@@ -51,17 +51,24 @@ def _month_and_hours(month, hours, language):
 
 
 @register.simple_tag
-def statement_items(source, can_correct):
+def statement_items(source, can_correct, correct_closed=False):
     """The ``<li>`` of a source's latest statements on the contract page, with « Corriger » links when
-    ``can_correct``. Formatted here, not in a template loop: a contract's hundreds of statements made that
-    loop most of the page's time."""
+    ``can_correct`` (the company, while the contract runs) or ``correct_closed`` (the facilitator, once it is
+    closed). Formatted here, not in a template loop: a contract's hundreds of statements made that loop most
+    of the page's time."""
     declare_url = reverse("procurement:declare_hours", args=[source.pk]) if can_correct else None
     language = get_language()
     items = []
     for statement in source.statements.all()[:STATEMENTS_SHOWN]:
         month, hours = _month_and_hours(statement.month, statement.hours, language)
-        correctable = declare_url and statement.state == StatementState.VALIDATED and not statement.adjusts_id
-        link = format_html(' · <a href="{}?corrige={}">Corriger</a>', declare_url, statement.pk) if correctable else ""
+        correctable = statement.state == StatementState.VALIDATED and not statement.adjusts_id
+        link = ""
+        if correctable and declare_url:
+            link = format_html(' · <a href="{}?corrige={}">Corriger</a>', declare_url, statement.pk)
+        elif correctable and correct_closed:
+            link = format_html(
+                ' · <a href="{}">Corriger</a>', reverse("procurement:statement_correct", args=[statement.pk])
+            )
         items.append(
             format_html(
                 "<li>{} : {} h – {}{}{}{}</li>",

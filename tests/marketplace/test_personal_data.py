@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -77,9 +77,10 @@ def test_the_facilitator_exports_everything_about_the_person_as_json(
 ):
     candidate, placement = hired
     # session, user, memberships, candidate; savepoint; prescriber, commune, jobs, skills, checks, submissions,
-    # history, placements, hours, audit events; event written; release
+    # history, placements, hours, information sessions' invitations and their history, audit events; event
+    # written; release
     client = client_as(facilitator)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(f"/candidats/{candidate.pk}/donnees.json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-candidat-{candidate.pk}.json"'
@@ -122,6 +123,8 @@ def test_the_prescriber_exports_its_candidate_as_xlsx_with_formulas_neutralised(
         "Historique des candidatures",
         "Mises à l'emploi",
         "Heures",
+        "Informations collectives",
+        "Historique des invitations",
         "Traçabilité",
     ]
     assert ["Nom", '\'=HYPERLINK("http://evil.example","x")'] in sheets["Fiche"]
@@ -154,7 +157,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     contract = placement.position.contract
     statement = HoursStatement.objects.filter(source=placement.hours_source).first()
     proof = statement.proof.name
-    assert default_storage.exists(proof)
+    assert storages["proofs"].exists(proof)
     before = progress.contract_progress(contract)
     period = reports.Period.year(2024)
     facilitator_org = facilitator.memberships.get().organisation
@@ -187,7 +190,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     for log in (SubmissionTransition, PlacementTransition, StatementTransition):
         assert set(log.objects.values_list("reason", flat=True)) == {""}, log
     assert not HoursStatement.objects.exclude(proof="").exists()
-    assert not default_storage.exists(proof)
+    assert not storages["proofs"].exists(proof)
     notification = Notification.objects.about([candidate]).get()
     assert "Diallo" not in notification.text + notification.details
 
@@ -290,6 +293,7 @@ def test_retention_anonymises_candidates_inactive_for_the_period_only(
         position=PositionFactory(company=company_org),
         facilitator=facilitator,
         hours_months=[timezone.localdate().replace(day=1) - datetime.timedelta(days=20)],
+        hours=Decimal("60"),
     )
     Submission.objects.filter(candidate=working).update(created_at=LONG_AGO, state_changed_at=LONG_AGO)
     EligibilityCheck.objects.filter(candidate=working).update(checked_at=LONG_AGO)

@@ -128,8 +128,9 @@ def test_dashboard_exports_neutralise_formulas(
     period = {"du": "2024-01-01", "au": "2024-12-31"}
     # session, user, memberships, contracts, validated hours by contract, company and modality, clause settings,
     # waiting hours, awards by company, SIAE orders by SIAE, placements, company names, validated hours by month,
-    # outcomes, forecasts, hours by contract, contracts ending, unread notifications
-    with django_assert_num_queries(17):
+    # outcomes, forecasts, hours by contract, contracts ending, the information sessions held (sessions, people
+    # presented and hired, redirections by where to and by outcome: reporting.recruitment), unread notifications
+    with django_assert_num_queries(21):
         page = client.get(reverse("reporting:report_dashboard"), period).content.decode()
     assert "Par donneur d&#x27;ordre" in page and "Ville de Paris (test)" in page
     csv = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "tableau": "modalites"})

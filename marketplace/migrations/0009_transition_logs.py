@@ -150,9 +150,9 @@ def fill_logs(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_initial"),
-        ("audit", "0002_append_only_trigger"),
+        ("audit", "0004_information_sessions"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("marketplace", "0006_candidate_import"),
+        ("marketplace", "0008_information_sessions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

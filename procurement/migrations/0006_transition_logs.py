@@ -67,9 +67,9 @@ def fill_statement_logs(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_initial"),
-        ("audit", "0002_append_only_trigger"),
+        ("audit", "0004_information_sessions"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("procurement", "0004_contract_forecast"),
+        ("procurement", "0005_ledger_limits_and_private_proofs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
