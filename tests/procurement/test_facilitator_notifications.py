@@ -35,7 +35,9 @@ def test_a_contract_submitted_by_its_buyer_waits_for_the_facilitator(
     api_as, buyer, buyer_org, facilitator, facilitator_org
 ):
     contract = ContractFactory(buyer=buyer_org)
-    response = api_as(buyer).post(f"/api/v1/contracts/{contract.pk}/transition/", {"target": "submitted"}, format="json")
+    response = api_as(buyer).post(
+        f"/api/v1/contracts/{contract.pk}/transition/", {"target": "submitted"}, format="json"
+    )
     assert response.status_code == 200
     notification = Notification.objects.get(recipient=facilitator_org)
     assert notification.text == (
