@@ -13,6 +13,7 @@ from accounts.current import SESSION_KEY
 from accounts.forms import InvitationForm, OrganisationForm
 from accounts.models import Invitation, Membership
 from accounts.perms import organisation_required
+from common.dashboard import work_items
 
 
 @login_not_required
@@ -32,7 +33,11 @@ def dashboard(request):
     return render(
         request,
         f"dashboards/{request.organisation.kind}.html",
-        {"organisation": request.organisation, "suggest_mfa": suggest_mfa},
+        {
+            "organisation": request.organisation,
+            "suggest_mfa": suggest_mfa,
+            "work_items": work_items(request.organisation),
+        },
     )
 
 

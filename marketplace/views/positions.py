@@ -1,11 +1,14 @@
 """Job board (public) and the company's positions."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import perms
@@ -13,7 +16,7 @@ from accounts.perms import organisation_required
 from common.views import add_errors, paginate
 from marketplace import services
 from marketplace.enums import PositionState
-from marketplace.forms import PositionFilterForm, PositionForm, ProposeForm
+from marketplace.forms import PositionFilterForm, PositionForm, PositionStateFilterForm, ProposeForm
 from marketplace.models import Position
 
 # ROME's broad domains: the first letter of an occupation's code.
@@ -47,6 +50,9 @@ def job_board(request):
             positions = positions.filter(commune=form.cleaned_data["commune"])
         if form.cleaned_data["contract_type"]:
             positions = positions.filter(contract_type=form.cleaned_data["contract_type"])
+        if form.cleaned_data["depuis"]:
+            since = timezone.localdate() - datetime.timedelta(days=form.cleaned_data["depuis"])
+            positions = positions.filter(created_at__date__gte=since)
     return render(request, "marketplace/job_board.html", {"form": form, "page_obj": paginate(request, positions)})
 
 
@@ -80,12 +86,19 @@ def my_positions(request):
         positions = Position.objects.filter(company=organisation)
     else:
         positions = Position.objects.filter(contract__buyer=organisation)
+    filters = PositionStateFilterForm(request.GET)
+    if filters.is_valid() and filters.cleaned_data["etat"]:
+        positions = positions.filter(state=filters.cleaned_data["etat"])
     # Meta.ordering does not apply to aggregated querysets: order explicitly for stable pages.
     positions = positions.for_display().annotate(submission_count=Count("submissions")).order_by("-created_at", "-pk")
     return render(
         request,
         "marketplace/my_positions.html",
-        {"page_obj": paginate(request, positions), "can_manage": perms.can(organisation, "position.manage")},
+        {
+            "page_obj": paginate(request, positions),
+            "can_manage": perms.can(organisation, "position.manage"),
+            "filters": filters,
+        },
     )
 
 

@@ -3,14 +3,16 @@ import functools
 from django import template
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from accounts.enums import OrganisationKind
 from common.formats import number
+from procurement import dashboard
 from procurement.enums import ContractState, StatementState
-from procurement.models import Contract, HoursStatement, SiaeOrder
+from procurement.models import Contract
 
 register = template.Library()
 
@@ -25,20 +27,22 @@ def percent(fraction):
 
 @register.inclusion_tag("procurement/includes/dashboard_panel.html", takes_context=True)
 def procurement_panel(context):
-    """The procurement panel of each role's dashboard: a few counts, two queries at most."""
+    """The overview under the work items (common.dashboard): contracts by state, one query."""
     organisation = context["request"].organisation
     labels = dict(ContractState.choices)
     by_state = dict(Contract.objects.visible_to(organisation).values_list("state").annotate(Count("pk")).order_by())
     return {
         "organisation": organisation,
         "by_state": [(labels[s], by_state[s]) for s in ContractState.values if s in by_state],
-        "pending_statements": HoursStatement.objects.visible_to(organisation)
-        .filter(state=StatementState.DECLARED)
-        .count(),
-        "orders_received": SiaeOrder.objects.filter(siae=organisation).count()
-        if organisation.kind == OrganisationKind.SIAE
-        else None,
+        "is_siae": organisation.kind == OrganisationKind.SIAE,
     }
+
+
+@register.inclusion_tag("procurement/includes/buyer_contracts.html", takes_context=True)
+def buyer_contracts(context):
+    """The buyer's contracts with their hours due against validated, late ones first (two queries)."""
+    rows, total = dashboard.buyer_contracts(context["request"].organisation, timezone.localdate())
+    return {"rows": rows, "total": total}
 
 
 STATEMENTS_SHOWN = 24
