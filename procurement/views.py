@@ -7,16 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
-from procurement import decp, progress, services, workflows
+from procurement import decp, grid, progress, services, workflows
 from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
@@ -43,6 +43,8 @@ from procurement.models import (
 )
 
 PAGE_SIZE = 25
+# The contract page's month × source table: beyond that, the statements list (« Relevés d'heures »).
+SOURCES_SHOWN = 100
 
 
 def _add_errors(form, exc):
@@ -105,21 +107,20 @@ def contract_edit(request, pk):
 def contract_detail(request, pk):
     contract = _contract(request, pk)
     organisation = request.organisation
-    sources = (
-        contract.hours_sources.select_related("company", "siae_order__siae")
-        .order_by("company__name", "label")
-        # Only what ``statement_items`` shows: a contract has hundreds of statements.
-        .prefetch_related(
-            Prefetch(
-                "statements",
-                HoursStatement.objects.order_by("-month", "-pk").only(
-                    "source", "month", "hours", "state", "adjusts", "reason"
-                ),
-            )
-        )
-    )
+    sources = contract.hours_sources.select_related("company").order_by("company__name", "label")
     if not (can(organisation, "hours.validate") or organisation.pk == contract.buyer_id):
         sources = sources.filter(company=organisation)
+    sources = list(sources[:SOURCES_SHOWN])
+    statements = HoursStatement.objects.filter(source__in=[source.pk for source in sources]).values_list(
+        "pk", "source_id", "month", "hours", "state", "adjusts_id"
+    )
+    hours_grid = grid.month_grid(
+        contract,
+        sources,
+        statements,
+        today=timezone.localdate(),
+        correctable_company_id=organisation.pk if can(organisation, "hours.declare") else None,
+    )
     context = {
         "contract": contract,
         "progress": progress.contract_progress(contract),
@@ -136,11 +137,10 @@ def contract_detail(request, pk):
         and can(organisation, "contract.create"),
         "awards": contract.awards.select_related("company").order_by("role", "company__name"),
         "orders": contract.siae_orders.select_related("siae", "company").order_by("-created_at"),
-        "sources": sources[:100],
+        "grid": hours_grid,
         "can_order": can(organisation, "siae_order.manage")
         and contract.state in workflows.EXECUTION_STATES
         and any(a.company_id == organisation.pk for a in contract.awards.all()),
-        "is_owner_company": can(organisation, "hours.declare"),
     }
     return render(request, "procurement/contract_detail.html", context)
 

@@ -67,6 +67,7 @@ def test_company_pages_stay_bounded_whatever_the_statements(
     with django_assert_max_num_queries(7):
         page = client.get(reverse("procurement:statement_list"))
     assert "33 relevés" in page.content.decode()
-    # session, user, memberships, notifications, then the panels' counts
-    with django_assert_max_num_queries(10):
+    # session, user, memberships, notifications, then the work items and the overview (tests/accounts/
+    # test_dashboard_work.py counts them exactly)
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("accounts:dashboard")).status_code == 200
