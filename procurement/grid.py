@@ -61,7 +61,7 @@ class Cell:
             if on
         ]
         if notes:
-            parts.append(format_html('<br><span class="fr-text--xs">{}</span>', ", ".join(notes)))
+            parts.append(format_html(' <span class="fr-text--xs">({})</span>', ", ".join(notes)))
         return format_html("<td>{}</td>", format_html_join("", "{}", ((part,) for part in parts)))
 
 
@@ -83,6 +83,11 @@ class Grid:
         return self.months[:RECENT_MONTHS]
 
     @property
+    def recent_label(self):
+        count = len(self.recent)
+        return "dernier mois" if count == 1 else f"{count} derniers mois"
+
+    @property
     def older(self):
         return self.months[RECENT_MONTHS:]
 
@@ -97,12 +102,12 @@ class Grid:
                 else None
             )
             head = format_html(
-                '<th scope="row">{}<br><span class="fr-text--xs">{} · {}</span>{}</th>',
+                '<th scope="row">{} <span class="fr-text--xs">· {} · {}</span>{}</th>',
                 source.label,
                 source.company.name,
                 source.get_modality_display(),
                 format_html(
-                    ' <a class="fr-link fr-text--xs" href="{}">Déclarer'
+                    ' · <a class="fr-text--xs" href="{}">Déclarer'
                     '<span class="fr-sr-only"> des heures pour {}</span></a>',
                     declare_url,
                     source.label,

@@ -61,12 +61,9 @@ class Progress:
         labels = dict(Modality.choices)
         return [(labels[m], v["declared"], v["validated"]) for m, v in sorted(self.by_modality.items())]
 
-    def recent_month_rows(self):
-        """The last 12 months with hours, newest first (the contract page shows the others on demand)."""
-        return self.month_rows()[::-1][:12]
-
-    def older_month_rows(self):
-        return self.month_rows()[::-1][12:]
+    def month_rows_newest_first(self):
+        """The contract page's « Par mois », newest first (folded: the month × source table comes below)."""
+        return self.month_rows()[::-1]
 
     def month_rows(self):
         """(month, declared, validated, cumulative validated), oldest first."""
