@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import services
 from accounts.models import User
 from accounts.serializers import (
     MeSerializer,
@@ -14,17 +14,19 @@ from accounts.serializers import (
 
 
 class ObtainTokenView(APIView):
-    """Exchanges an email and password for the API token of that user."""
+    """Exchanges a verified email, its password (and the second factor's code when set up) for a new API token."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Five wrong passwords lock the account from that address (django-axes): DRF's Throttled, with Retry-After.
+    error_responses = {"429": "Trop de tentatives de connexion : ce compte est bloqué depuis votre adresse."}
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        instance, token = services.issue_api_token(user=serializer.validated_data["user"])
+        return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_200_OK)
 
 
 class MeView(APIView):

@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self):
-        from accounts import lockout  # noqa: F401  (connects its signal receivers)
+        # lockout and second_factor connect their signal receivers; schema registers the token scheme of the
+        # OpenAPI schema.
+        from accounts import lockout, schema, second_factor  # noqa: F401

@@ -7,12 +7,18 @@ HEADER = "HTTP_X_ORGANISATION"
 
 def set_current_organisation(request):
     """Sets ``request.organisation``, the one the user acts for (chosen in session or header, else
-    their first one), and ``request.user_organisations``, all of theirs, with one query."""
-    request.organisation, request.user_organisations = None, []
+    their first one), and ``request.user_organisations``, all of theirs, with one query. Only approved
+    organisations act: one waiting for the facilitator is in ``request.pending_organisations`` only."""
+    request.organisation, request.user_organisations, request.pending_organisations = None, [], []
     user = request.user
     if not user.is_authenticated:
         return
-    organisations = {m.organisation_id: m.organisation for m in user.memberships.select_related("organisation")}
+    organisations = {}
+    for membership in user.memberships.select_related("organisation"):
+        if membership.organisation.is_approved:
+            organisations[membership.organisation_id] = membership.organisation
+        else:
+            request.pending_organisations.append(membership.organisation)
     if not organisations:
         return
     request.user_organisations = sorted(organisations.values(), key=lambda o: o.name)

@@ -30,3 +30,11 @@ class SiaeKind(models.TextChoices):
     GEIQ = "geiq", "GEIQ – Groupement d'employeurs pour l'insertion et la qualification"
     EA = "ea", "EA – Entreprise adaptée"
     ESAT = "esat", "ESAT – Établissement et service d'accompagnement par le travail"
+
+
+class OrganisationStatus(models.TextChoices):
+    """A self-registered organisation acts once the facilitator approved it; the others are approved from the start."""
+
+    PENDING = "pending", "En attente de validation"
+    APPROVED = "approved", "Validée"
+    REFUSED = "refused", "Refusée"

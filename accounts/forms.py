@@ -1,7 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+from accounts.enums import OrganisationKind, OrganisationStatus, PrescriberKind, SiaeKind
 from accounts.models import Organisation
 from reference.forms import CommuneField
 
@@ -43,7 +43,16 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
         ]
 
     def clean_siret(self):
-        return "".join(self.cleaned_data["siret"].split())
+        value = "".join(self.cleaned_data["siret"].split())
+        # Already on Passerelle: the person is offered to ask to join it (see the template), never a twin.
+        self.existing = Organisation.objects.filter(siret=value).exclude(kind=OrganisationKind.FACILITATOR).first()
+        if self.existing is not None:
+            raise forms.ValidationError(
+                "Cette organisation existe déjà sur Passerelle : demandez à la rejoindre plutôt que d'en créer "
+                "une seconde.",
+                code="unique",
+            )
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -67,6 +76,16 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
 
 OrganisationForm.base_fields["prescriber_kind"].choices = [("", "—")] + PrescriberKind.choices
 OrganisationForm.base_fields["siae_kind"].choices = [("", "—")] + SiaeKind.choices
+
+
+class DecisionForm(DsfrBaseForm):
+    """The facilitator's decision on an organisation or a request to join one: nothing chosen in advance."""
+
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[(OrganisationStatus.APPROVED, "Valider"), (OrganisationStatus.REFUSED, "Refuser")],
+        widget=forms.RadioSelect,
+    )
 
 
 class InvitationForm(DsfrBaseForm):

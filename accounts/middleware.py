@@ -5,10 +5,13 @@ from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from rest_framework.views import APIView
 
 from accounts import perms
 from accounts.current import set_current_organisation
+from accounts.second_factor import MISSING, SECOND_FACTOR_SESSION_KEY, second_factor_of_session
 
 
 class CurrentOrganisationMiddleware:
@@ -35,11 +38,17 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
 
 class MFARequiredMiddleware:
-    """Sends a person who must use two-factor authentication (``perms.mfa_required``) and has no authenticator
-    app yet to its activation page, from every page but the two-factor pages themselves and logging out.
-    Costs one query per request, for those people only."""
+    """Two checks on every page and API call made with a session:
+
+    - a person with an authenticator app whose session did not pass the second factor (logged in some other way
+      than allauth's two steps) is asked for a code (allauth's reauthentication) before anything else;
+    - a person who must use two-factor authentication (``perms.mfa_required``) and has no authenticator app yet
+      is sent to its activation page, from every page but the two-factor pages themselves and logging out.
+
+    Costs no query once the session is classified at login, but one per request for the people concerned."""
 
     ALLOWED_URL_NAMES = {"account_logout", "account_reauthenticate"}
+    SECOND_STEP_URL_NAMES = {"account_logout", "mfa_reauthenticate"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,9 +57,18 @@ class MFARequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not perms.mfa_required(getattr(request, "user_organisations", [])):
+        if not request.user.is_authenticated:
             return None
         url_name = request.resolver_match.url_name or ""
+        state = request.session.get(SECOND_FACTOR_SESSION_KEY)
+        if state in {None, MISSING}:  # a session from before this check, or one still owing its code
+            state = second_factor_of_session(request, request.user)
+            request.session[SECOND_FACTOR_SESSION_KEY] = state
+        if state == MISSING and url_name not in self.SECOND_STEP_URL_NAMES:
+            messages.warning(request, "Votre compte est protégé par la double authentification : saisissez le code.")
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        if not perms.mfa_required(getattr(request, "user_organisations", [])):
+            return None
         if url_name.startswith("mfa_") or url_name in self.ALLOWED_URL_NAMES:
             return None
         if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):

@@ -6,10 +6,11 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
-from accounts.enums import OrganisationKind, PrescriberKind, SiaeKind
+from accounts.enums import OrganisationKind, OrganisationStatus, PrescriberKind, SiaeKind
 
 
 class UserManager(DjangoUserManager):
@@ -34,9 +35,21 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    """A person's knox tokens (``User.api_tokens``)."""
+
+    def valid(self):
+        return self.filter(models.Q(expiry=None) | models.Q(expiry__gt=timezone.now()))
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
+    # Mixed into the hash every session carries (``_get_session_auth_hash``): changing it ends every session
+    # of the person at once, as a password change does, without touching the password ("log out everywhere").
+    # Empty for everyone until then, which keeps Django's own hash.
+    # (A database default too: rows written by code that predates the column, during a deploy, get it.)
+    session_stamp = models.CharField(max_length=32, blank=True, editable=False, db_default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -50,6 +63,44 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def save(self, *args, **kwargs):
+        """A new password, however it is set (change, reset, admin, command), ends every API token issued under
+        the old one: whoever knew the old password, or held a token from it, is out. Sessions end by
+        themselves, their hash being made from the password."""
+        replaced = getattr(self, "_password_replaced", False)
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            self.api_tokens().delete()
+
+    def api_tokens(self):
+        from knox.models import AuthToken  # knox's models import the user model's app: imported late
+
+        return ApiTokenQuerySet(AuthToken).filter(user=self)
+
+    def end_every_session(self):
+        """Ends every session of the person (their hash no longer matches) and every API token."""
+        self.session_stamp = secrets.token_hex(16)
+        self.save(update_fields=["session_stamp"])
+        self.api_tokens().delete()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash (django.contrib.auth.base_user), with the stamp after the password.
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            self.password + self.session_stamp,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 def validate_siret(value):
     try:
@@ -62,11 +113,20 @@ def validate_siret(value):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    """``of_kind`` and ``siae`` give organisations that act (approved): those awards, DECP imports, SIAE orders
+    and notifications are matched to. One registered under someone else's SIRET waits, unseen, for the facilitator."""
+
+    def approved(self):
+        return self.filter(status=OrganisationStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(status=OrganisationStatus.PENDING)
+
     def of_kind(self, kind):
-        return self.filter(kind=kind)
+        return self.approved().filter(kind=kind)
 
     def siae(self):
-        return self.filter(kind=OrganisationKind.SIAE)
+        return self.of_kind(OrganisationKind.SIAE)
 
 
 class Organisation(models.Model):
@@ -91,6 +151,25 @@ class Organisation(models.Model):
     email = models.EmailField("e-mail de contact", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now)
+    # Approved unless registered by a person on the site (``services.create_organisation``): the staff, the demo
+    # and the tests create organisations that act at once.
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.APPROVED,
+        db_default=OrganisationStatus.APPROVED,  # for rows written by code that predates the column
+        db_index=True,
+    )
+    decided_at = models.DateTimeField("décision le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision par",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -114,6 +193,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_approved(self):
+        return self.status == OrganisationStatus.APPROVED
 
     @property
     def subkind_label(self):
@@ -148,6 +231,53 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OrganisationStatus.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an organisation already on Passerelle (the same SIRET) instead of registering a twin;
+    the facilitator decides."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests", verbose_name="personne"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests", verbose_name="organisation"
+    )
+    created_at = models.DateTimeField("demandée le", default=timezone.now)
+    status = models.CharField(
+        "statut", max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.PENDING
+    )
+    decided_at = models.DateTimeField("décision le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision par",
+    )
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'adhésion"
+        verbose_name_plural = "demandes d'adhésion"
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status=OrganisationStatus.PENDING),
+                name="one_pending_join_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
 
 
 def make_invitation_token():

@@ -65,6 +65,8 @@ RULES = {
     "matching.read": {Kind.PRESCRIBER, Kind.FACILITATOR},
     "matching.ask_prescriber": {Kind.FACILITATOR},
     "matching.fairness": {Kind.FACILITATOR},
+    # Organisations registered on the site, and requests to join one, wait for the facilitator's decision.
+    "organisations.decide": {Kind.FACILITATOR},
     # The SIAE directory's API is open to every organisation (its pages to anyone: procurement.views).
     "siae_directory.read": set(Kind),
     # Orders to SIAE: the SIAE receiving them, the company placing them, the buyer of the contract, the facilitator.
@@ -101,6 +103,14 @@ def can_see_eligibility(organisation, prescriber_id):
     return sees_everything(organisation) or (
         organisation is not None and organisation.kind == Kind.PRESCRIBER and organisation.pk == prescriber_id
     )
+
+
+def can_read_prescriber_notes(organisation, prescriber_id):
+    """What the prescriber writes about a person it submits (its message, the notes of the submission's history
+    before it reached the company) may speak of their situation (disability, RSA): read by the facilitator and
+    that prescriber only, never by the company, on the page as in the API (``Submission.note_for``,
+    ``Submission.history_for``)."""
+    return can_see_eligibility(organisation, prescriber_id)
 
 
 def can_export_personal_data(organisation, candidate):

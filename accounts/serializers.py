@@ -1,3 +1,4 @@
+from allauth.account.utils import has_verified_email
 from allauth.mfa.base.forms import BaseAuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -6,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import Throttled
 
 from accounts import lockout, perms
+from accounts.enums import OrganisationStatus
 from accounts.models import Membership, User
 
 
@@ -31,6 +33,13 @@ class TokenRequestSerializer(serializers.Serializer):
                     detail="Trop de tentatives de connexion : ce compte est bloqué depuis votre adresse.",
                 )
             raise serializers.ValidationError("Adresse e-mail ou mot de passe incorrect.", code="authorization")
+        if not has_verified_email(user, user.email):
+            # Whoever signed up with someone else's address without receiving its mail gets nothing that
+            # would outlive the owner taking the account back (the site's login refuses them the same way).
+            raise serializers.ValidationError(
+                "Confirmez d'abord votre adresse e-mail avec le lien que Passerelle vous a envoyé.",
+                code="authorization",
+            )
         self.check_second_factor(user, attrs.get("code"))
         attrs["user"] = user
         return attrs
@@ -55,7 +64,10 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="À envoyer dans l'en-tête « Authorization: Token … ». Montré une seule fois."
+    )
+    expiry = serializers.DateTimeField(help_text="Fin de validité du jeton.")
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -65,10 +77,15 @@ class MembershipSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="organisation.get_kind_display")
     subkind = serializers.CharField(source="organisation.subkind_label")
     siret = serializers.CharField(source="organisation.siret")
+    status = serializers.ChoiceField(
+        OrganisationStatus.choices,
+        source="organisation.status",
+        help_text="Une organisation n'agit qu'une fois validée par le facilitateur (« approved »).",
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "name", "kind", "kind_label", "subkind", "siret", "is_admin"]
+        fields = ["id", "name", "kind", "kind_label", "subkind", "siret", "status", "is_admin"]
 
 
 class MeSerializer(serializers.ModelSerializer):

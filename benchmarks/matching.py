@@ -124,7 +124,7 @@ def synthetic_positions(space, rng, n, job_titles):
 
 def _database_rows():
     """The position the API ranks for (id 1 of the synthetic block) and a facilitator with a token."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from accounts.enums import OrganisationKind
     from accounts.models import Membership, Organisation, User
@@ -153,7 +153,7 @@ def _database_rows():
         state="open",
         created_by=user,
     )
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 
 
 def _training_set(space, candidates, sought, positions, rng):

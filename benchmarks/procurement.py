@@ -1,5 +1,5 @@
-"""Times the contract progress page, the facilitator's dashboard and the summary API on the demo data
-(``python -m benchmarks --scale 100 --only procurement``): median of N runs with the Django test client."""
+"""Times the contract progress page on the demo data (``python -m benchmarks --scale 100 --only procurement``):
+median of N runs with the Django test client. The reports are timed by ``benchmarks.reporting``."""
 
 import statistics
 import time
@@ -50,15 +50,11 @@ def run(scale):
     client.force_login(facilitator)
     # The oldest contract in progress has the most months of statements: the heaviest progress page.
     contract = Contract.objects.filter(state=ContractState.IN_PROGRESS).order_by("notified_on", "pk").first()
-    year = contract.notified_on.year
-    period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
     print(
         f"{Contract.objects.count()} marchés, {HoursStatement.objects.count()} relevés d'heures ({connection.vendor})"
     )
     cases = [
         ("page d'avancement d'un marché", reverse("procurement:contract_detail", args=[contract.pk]), None),
-        ("tableau de bord du facilitateur", reverse("reporting:report_dashboard"), period),
-        ("API de synthèse", "/api/v1/reports/summary/", period),
     ]
     for label, url, params in cases:
         median, queries = _median_ms(client, url, params)

@@ -134,6 +134,12 @@ OPERATIONS = {
         "Un prescripteur ajoute une personne à son vivier, avec son consentement.",
     ),
     ("get", "/api/v1/candidates/{id}/"): ("Candidats", "Lire un candidat", "Une personne du vivier de l'appelant."),
+    ("get", "/api/v1/candidate-imports/{id}/"): (
+        "Candidats",
+        "Suivre un import de candidats",
+        "Un import volumineux, lancé en arrière-plan par l'import de candidats : son état (« queued », « done », "
+        "« refused ») puis son résultat, les candidats créés ou chaque ligne fautive.",
+    ),
     ("patch", "/api/v1/candidates/{id}/"): (
         "Candidats",
         "Modifier un candidat",

@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from common import pages
+
 
 def as_api_error(exc):
     """A service's French refusal as DRF's 400 (field by field when it names fields) or 403, never a 500."""
@@ -61,6 +63,16 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def server_error(request):
+    """``handler500``: a failure under /api/ answers in JSON, the shape of the API's other errors, so that a client
+    reading JSON reads it too; pages keep the site's 500 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Erreur du serveur : l'équipe Passerelle est prévenue. Réessayez plus tard."}, status=500
+        )
+    return pages.server_error(request)
+
+
 # The two shapes of DRF's error bodies, messages in French.
 ERROR_SCHEMAS = {
     "Error": {
@@ -87,7 +99,7 @@ def _ref(name):
 class ErrorResponsesSchema(AutoSchema):
     """Declares, on every operation, the errors it can really answer, so that clients (and schemathesis) know
     them: 400 when it changes something or reads query parameters, 401/403 when it checks who calls, 404 when
-    it loads an object or pages a list, 415 when it reads a body."""
+    it loads an object or pages a list, 415 when it reads a body, and those a view names in ``error_responses``."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -109,6 +121,9 @@ class ErrorResponsesSchema(AutoSchema):
             errors["404"] = ("Objet introuvable pour votre organisation, ou page inexistante.", _ref("Error"))
         if "requestBody" in operation:
             errors["415"] = ("Type de contenu non pris en charge (voir les types du corps de requête).", _ref("Error"))
+        # Errors only some views answer, which they name: {"429": "description"}.
+        for code, description in getattr(self.view, "error_responses", {}).items():
+            errors[code] = (description, _ref("Error"))
         for code, (description, schema) in errors.items():
             operation["responses"].setdefault(
                 code, {"description": description, "content": {"application/json": {"schema": schema}}}

@@ -9,6 +9,8 @@ import pandas as pd
 from django.http import HttpResponse
 from openpyxl.drawing.image import Image
 
+from common import formats
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,8 +24,39 @@ class Table:
     rows: list
 
 
+# kind of figure: (most decimals shown on a page, unit after it, Excel number format of its cell). Excel writes the
+# format with "," for thousands and "." for decimals and shows it in the reader's language: « 1 234,5 ».
+NUMBER_KINDS = {
+    "count": (0, "", "#,##0"),
+    "hours": (0, "", "#,##0"),
+    "euros": (0, " €", '#,##0" €"'),
+    "money": (2, " €", '#,##0.00" €"'),
+    "percent": (1, " %", "0.0 %"),
+    "fte": (1, "", "#,##0.0"),
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure and its kind: a page writes it the French way (``common.formats.number``: « 12 345 », « 44,2 % »),
+    a workbook keeps the exact number in its cell with the kind's number format, a CSV the bare number. A percent
+    is a fraction."""
+
+    value: object
+    kind: str = "count"
+
+    def __str__(self):
+        if self.value is None:
+            return "—"
+        decimals, unit, _ = NUMBER_KINDS[self.kind]
+        value = Decimal(self.value) * 100 if self.kind == "percent" else self.value
+        return formats.number(value, decimals) + unit
+
+
 def neutralise(value):
     """Quotes text a spreadsheet would run as a formula; decimals become numbers, the same on every database."""
+    if isinstance(value, Number):
+        value = value.value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     if isinstance(value, Decimal):
@@ -36,8 +69,9 @@ def _frame(table):
 
 
 def to_csv(table):
-    """UTF-8 with BOM, semicolons and decimal commas, as French spreadsheets expect."""
-    return _frame(table).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """UTF-8 with BOM, semicolons and decimal commas, as French spreadsheets expect. Lines end with CRLF, so that a
+    field holding a lone carriage return (a name typed as "\r=1+1") is quoted instead of cutting its row in two."""
+    return _frame(table).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
 
 
 # Number formats of the XLSX cells: codes are written the English way in the file and shown by the reader's
@@ -62,6 +96,11 @@ def to_xlsx(tables, *, images=()):
             _frame(table).to_excel(writer, sheet_name=table.title[:31], index=False)
             sheet = writer.sheets[table.title[:31]]
             _format_numbers(sheet)
+            # A figure that says its kind (hours, euros, a share...) gets that kind's format instead.
+            for row_number, row in enumerate(table.rows, start=2):
+                for column_number, value in enumerate(row, start=1):
+                    if isinstance(value, Number):
+                        sheet.cell(row_number, column_number).number_format = NUMBER_KINDS[value.kind][2]
             for column in sheet.columns:
                 sheet.column_dimensions[column[0].column_letter].width = max(12, min(60, len(str(column[0].value)) + 4))
         for title, png in images:

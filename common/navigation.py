@@ -90,6 +90,7 @@ NAVIGATION = {
             "Administration",
             [
                 ORGANISATION,
+                ("Organisations à valider", "accounts:decisions"),
                 ("Journal d'audit", "audit:event_list"),
                 ("Documentation de l'API", "api-docs"),
             ],

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -12,8 +13,11 @@ from common import pages as site_pages
 from common.health import health
 
 admin.site.site_header = "Passerelle – administration"
+# The admin is entered through the site's login, with its second step and its lockout, never through a password
+# form of its own.
+admin.site.login = secure_admin_login(admin.site.login)
 handler404 = "common.api_errors.not_found"
-handler500 = "common.pages.server_error"
+handler500 = "common.api_errors.server_error"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),

@@ -7,10 +7,11 @@ found again (``organisations()``, ``reset()``), and it is obviously fictitious.
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils.text import slugify
 from stdnum import luhn
 
+from accounts import staff
 from accounts.enums import OrganisationKind as Kind
 from accounts.enums import PrescriberKind, SiaeKind
 from accounts.models import Membership, Organisation, User
@@ -20,9 +21,6 @@ DEMO_EMAIL_DOMAIN = "demo.passerelle.test"
 # Shorter than the 12-character validator on purpose: validators apply to forms, the seed sets it directly.
 PASSWORD = "passerelle-demo"
 FACILITATOR_EMAIL = f"facilitateur@{DEMO_EMAIL_DOMAIN}"
-STAFF_GROUP = "Équipe du facilitateur"
-# Apps whose models the facilitator's staff manage in the Django admin.
-STAFF_APPS = ["accounts", "reference", "procurement", "marketplace", "matching", "audit", "axes"]
 
 # (key, kind, sub-kind, name, arrondissement INSEE code). Real public bodies by name; the rest is invented.
 NAMED_ORGANISATIONS = [
@@ -97,7 +95,7 @@ def reset():
     """Deletes the demo organisations (memberships and invitations follow) and the demo users."""
     organisations().delete()
     User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
-    Group.objects.filter(name=STAFF_GROUP).delete()
+    Group.objects.filter(name=staff.GROUP_NAME).delete()
 
 
 def seed(*, scale, rng, faker):
@@ -168,7 +166,5 @@ def seed(*, scale, rng, faker):
 
 
 def give_staff_rights(user):
-    """The facilitator's staff manage the project's data in the admin, not Django's own tables."""
-    group = Group.objects.create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
-    user.groups.add(group)
+    """The demo facilitator is one of the facilitator's staff (``accounts.staff``)."""
+    staff.make_staff(user)

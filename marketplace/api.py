@@ -9,12 +9,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
-from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
 from common.api_errors import ServiceActions, as_api_error, call_service
 from marketplace import imports, services
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
+from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
 from marketplace.serializers import (
+    CandidateImportSerializer,
     CandidateSerializer,
     DecisionSerializer,
     EligibilityCheckSerializer,
@@ -109,21 +109,40 @@ class CandidateViewSet(viewsets.ModelViewSet):
         request={
             "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
         },
-        responses={201: inline_serializer("CandidateImportResult", {"created": serializers.IntegerField()})},
+        responses={
+            201: inline_serializer("CandidateImportResult", {"created": serializers.IntegerField()}),
+            202: CandidateImportSerializer,
+        },
     )
     @action(detail=False, methods=["post"], parser_classes=[parsers.MultiPartParser], url_path="import")
     def import_(self, request):
-        """CSV or XLSX; 400 with every bad row (line number and reason) and nothing imported, or 201."""
+        """CSV or XLSX; 400 with every bad row (line number and reason) and nothing imported, or 201. A file over
+        ``IMPORT_BACKGROUND_BYTES`` is imported by the task queue: 202 with the job, whose ``url`` gives its
+        state and, once ``done`` or ``refused``, its result."""
         uploaded = request.FILES.get("file")
         if uploaded is None:
             raise ValidationError({"file": ["Joignez un fichier CSV ou XLSX."]})
         try:
+            if imports.runs_in_background(uploaded):
+                job = imports.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
+                data = CandidateImportSerializer(job, context={"request": request}).data
+                return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
             created = imports.import_candidates(
                 uploaded=uploaded, organisation=request.organisation, actor=request.user
             )
         except imports.CandidateImportError as exc:
             raise ValidationError({"rows": exc.messages}) from exc
         return Response({"created": len(created)}, status=status.HTTP_201_CREATED)
+
+
+class CandidateImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A large import queued by ``POST /candidates/import/``: its state, then its result."""
+
+    serializer_class = CandidateImportSerializer
+    permission_classes = [CanPerform.to("candidate.manage")]
+
+    def get_queryset(self):
+        return CandidateImport.objects.visible_to(self.request.organisation)
 
 
 class EligibilityCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -205,11 +224,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=SubmissionTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
-        submission = self.get_object()
-        steps = submission.transitions.select_related("actor", "actor_organisation")
-        if not perms.can_see_eligibility(request.organisation, submission.candidate.prescriber_id):
-            # A company's view starts when the submission reached it.
-            steps = steps.filter(at__gte=submission.reached_company_at)
+        steps = self.get_object().history_for(request.organisation)
         return Response(SubmissionTransitionSerializer(steps, many=True).data)
 
 

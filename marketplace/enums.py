@@ -137,3 +137,9 @@ class PlacementOutcome(models.TextChoices):
 
 
 DURABLE_OUTCOMES = frozenset({PlacementOutcome.CDI, PlacementOutcome.LONG_CDD, PlacementOutcome.QUALIFYING_TRAINING})
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "En cours"
+    DONE = "done", "Terminé"
+    REFUSED = "refused", "Refusé"

@@ -11,34 +11,39 @@ where free text goes.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
 import re
 import zipfile
 import zlib
+from xml.etree import ElementTree
 
 import openpyxl
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accounts import perms
 from common.exports import FORMULA_PREFIXES
 from common.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
 from marketplace.enums import (
     ContractType,
     FrenchLevel,
+    ImportState,
     Level1Criterion,
     Level2Criterion,
     QualificationLevel,
     Sex,
     Situation,
 )
-from marketplace.models import Candidate
+from marketplace.models import Candidate, CandidateImport
 from reference.models import Commune, JobTitle
 
 REQUIRED = [
@@ -73,6 +78,8 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # An XLSX compresses about tenfold: far beyond, the archive is no spreadsheet a person made (a "zip bomb").
 UNZIPPED_RATIO = 20
 EXCEL_MAX_COLUMNS = 16384
+# Cells a sheet may hold per line allowed (the import has 19 columns): far more is no list of candidates.
+MAX_CELLS_PER_ROW = 100
 # What openpyxl and zipfile raise on a truncated or spoilt workbook.
 XLSX_ERRORS = (
     zipfile.BadZipFile,
@@ -182,6 +189,7 @@ def _xlsx_lines(data):
                 raise CandidateImportError(["Le fichier est une archive ZIP mais pas un classeur Excel (.xlsx)."])
             if sum(member.file_size for member in archive.infolist()) > settings.IMPORT_MAX_BYTES * UNZIPPED_RATIO:
                 raise CandidateImportError(["Le classeur est trop volumineux une fois décompressé."])
+            _count_rows(archive, settings.IMPORT_MAX_ROWS)
         # Formulas are read as formulas (=HYPERLINK(...)), never as their last value: the checks refuse them.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         try:
@@ -191,6 +199,27 @@ def _xlsx_lines(data):
             workbook.close()
     except XLSX_ERRORS as exc:
         raise CandidateImportError(["Le classeur Excel est illisible (fichier tronqué ou abîmé)."]) from exc
+
+
+def _count_rows(archive, limit):
+    """Counts the rows (and cells) of every sheet as the XML streams by, and stops past ``limit`` lines: openpyxl
+    reads a sheet whole before its first row when the sheet does not state its size (a 158 Ko workbook of three
+    million blank rows held a worker 43 s), so a workbook is measured before openpyxl opens it."""
+    for member in archive.namelist():
+        if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+            continue
+        rows = cells = 0
+        with archive.open(member) as source:
+            for _event, element in ElementTree.iterparse(source, events=("start",)):
+                tag = element.tag.rpartition("}")[2]
+                if tag == "row":
+                    rows += 1
+                elif tag == "c":
+                    cells += 1
+                if rows > limit + 1 or cells > (limit + 1) * MAX_CELLS_PER_ROW:
+                    raise CandidateImportError(
+                        [f"Le classeur compte plus de {limit} lignes : {limit} candidats au plus par import."]
+                    )
 
 
 def _cell_text(value):
@@ -205,7 +234,8 @@ def _cell_text(value):
 
 def _records(lines):
     """Checks the header (missing, unknown, repeated columns), then lists (line number, {column: text}) for
-    each row that is not blank, refusing values past the header and files over ``IMPORT_MAX_ROWS`` rows."""
+    each row that is not blank, refusing values past the header and files over ``IMPORT_MAX_ROWS`` lines (blank
+    ones included): ``lines`` is read lazily, and never past that."""
     lines = iter(lines)
     header = [str(column).strip().lower() for column in next(lines, [])]
     if not any(header):
@@ -225,10 +255,14 @@ def _records(lines):
     limit = settings.IMPORT_MAX_ROWS
     rows = []
     for number, values in enumerate(lines, start=2):
+        # Every line read counts, blank or not: a file of millions of blank lines (a 419 Ko workbook holds
+        # three million) is refused after ``limit`` of them, instead of being read to its end.
+        if number - 1 > limit:
+            raise CandidateImportError(
+                [f"Le fichier compte plus de {limit} lignes : {limit} candidats au plus par import."]
+            )
         if not any(str(v).strip() for v in values):
             continue
-        if len(rows) == limit:
-            raise CandidateImportError([f"Le fichier compte plus de {limit} candidats : {limit} au plus par import."])
         stray = [(i, v) for i, v in enumerate(values) if v.strip() and (i >= len(header) or not header[i])]
         if stray:
             i, value = stray[0]
@@ -411,3 +445,56 @@ def import_candidates(*, uploaded, organisation, actor):
         actor=actor,
         organisation=organisation,
     )
+
+
+# --- Large imports, in the task queue -------------------------------------------------------------
+
+
+def runs_in_background(uploaded):
+    """A file over ``IMPORT_BACKGROUND_BYTES`` is imported by the task queue, not while the request waits."""
+    return uploaded.size > settings.IMPORT_BACKGROUND_BYTES
+
+
+def queue_import(*, uploaded, organisation, actor):
+    """Keeps the file (its size checked first) and queues its import; the page and the API show the result
+    once a ``db_worker`` has run it. Returns the ``CandidateImport``."""
+    from audit import context
+    from marketplace.tasks import run_candidate_import
+
+    if not perms.can(organisation, "candidate.manage"):
+        raise PermissionDenied("Seul un prescripteur importe des candidats dans son vivier.")
+    try:
+        check_size(uploaded.size, limit=settings.IMPORT_MAX_BYTES)
+    except ValidationError as exc:
+        raise CandidateImportError(exc.messages) from exc
+    uploaded.seek(0)
+    origin = context.current()
+    job = CandidateImport.objects.create(
+        organisation=organisation,
+        actor=actor,
+        file_name=uploaded.name[:200],
+        content=uploaded.read(),
+        origin={"channel": origin.channel, "ip_address": origin.ip_address, "user_agent": origin.user_agent},
+    )
+    run_candidate_import.enqueue(job_id=job.pk)
+    return job
+
+
+def run_import(job_id):
+    """The worker's side: imports the file as the page would have, records the result, erases the file."""
+    from audit import context
+
+    job = CandidateImport.objects.select_related("organisation", "actor").get(pk=job_id)
+    if job.state != ImportState.QUEUED:
+        return job
+    uploaded = SimpleUploadedFile(job.file_name, bytes(job.content))
+    with context.using(context.Origin(**job.origin)) if job.origin else contextlib.nullcontext():
+        try:
+            created = import_candidates(uploaded=uploaded, organisation=job.organisation, actor=job.actor)
+        except (ValidationError, PermissionDenied) as exc:
+            job.state, job.errors = ImportState.REFUSED, getattr(exc, "messages", [str(exc)])
+        else:
+            job.state, job.created_count = ImportState.DONE, len(created)
+    job.content, job.finished_at = b"", timezone.now()
+    job.save(update_fields=["state", "errors", "created_count", "content", "finished_at"])
+    return job

@@ -18,6 +18,7 @@ from marketplace.enums import (
     DURABLE_OUTCOMES,
     ContractType,
     FrenchLevel,
+    ImportState,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
@@ -351,6 +352,19 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.candidate} → {self.position}"
 
+    def note_for(self, organisation):
+        """The prescriber's message, or None for an organisation that may not read it (``perms``)."""
+        return self.note if perms.can_read_prescriber_notes(organisation, self.candidate.prescriber_id) else None
+
+    def history_for(self, organisation):
+        """The steps ``organisation`` may read: all of them for the facilitator and the prescriber; for the
+        company, those from the moment the submission reached it (earlier notes are the prescriber's and the
+        facilitator's, about the person)."""
+        steps = self.transitions.select_related("actor", "actor_organisation")
+        if not perms.can_read_prescriber_notes(organisation, self.candidate.prescriber_id):
+            steps = steps.filter(at__gte=self.reached_company_at)
+        return steps
+
 
 class SubmissionTransition(models.Model):
     """One line of a submission's history: who moved it from which state to which, when and why."""
@@ -475,3 +489,40 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} n° {self.object_id}"
+
+
+class CandidateImportQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """An import is its prescriber's own: no one else learns it exists (404)."""
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation)
+
+
+class CandidateImport(models.Model):
+    """A large import, run by the task queue (``marketplace.tasks.run_candidate_import``): the file waits here,
+    and is erased once read, then the result stays for the person who sent it."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="prescripteur"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    file_name = models.CharField("fichier", max_length=200)
+    content = models.BinaryField("contenu", blank=True, editable=False)
+    # Where the request came from, for the audit log of the candidates the worker creates.
+    origin = models.JSONField("origine", default=dict, blank=True)
+    state = models.CharField("état", max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    created_count = models.PositiveIntegerField("candidats créés", null=True, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    created_at = models.DateTimeField("envoyé le", default=timezone.now)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = CandidateImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de candidats"
+        verbose_name_plural = "imports de candidats"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name

@@ -2,6 +2,9 @@
 (``accounts.perms.can_see_eligibility``): fields it may not see are absent, not blanked."""
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 from accounts import perms
@@ -15,7 +18,15 @@ from marketplace.enums import (
     RefusalReason,
     SubmissionState,
 )
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission, SubmissionTransition
+from marketplace.models import (
+    Candidate,
+    CandidateImport,
+    EligibilityCheck,
+    Placement,
+    Position,
+    Submission,
+    SubmissionTransition,
+)
 from reference.serializers import ReferenceRelatedField
 
 # What a company learns about a candidate sent to it: never eligibility, situation, age or sex.
@@ -60,6 +71,23 @@ class PositionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class ConsentDateField(serializers.DateTimeField):
+    """Required on the way in (no consent, no record), but empty on the way out once the person is anonymised:
+    erasure ends the consent, which also keeps them out of the matcher."""
+
+
+class ConsentDateFieldSchema(OpenApiSerializerFieldExtension):
+    """Says so in the schema: a date in requests, a date or null in responses."""
+
+    target_class = ConsentDateField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_basic_type(OpenApiTypes.DATETIME)
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     """The full record, for the candidate's prescriber and the facilitator."""
 
@@ -67,8 +95,9 @@ class CandidateSerializer(serializers.ModelSerializer):
     level1_criteria = serializers.ListField(child=serializers.ChoiceField(Level1Criterion.choices), required=False)
     wanted_contract_types = serializers.ListField(child=serializers.ChoiceField(ContractType.choices), required=False)
     level2_criteria = serializers.ListField(child=serializers.ChoiceField(Level2Criterion.choices), required=False)
-    consent_at = serializers.DateTimeField(
-        help_text="Date du consentement de la personne : sans consentement, pas de traitement."
+    consent_at = ConsentDateField(
+        help_text="Date du consentement de la personne : sans consentement, pas de traitement. "
+        "Vide (null) une fois la personne anonymisée."
     )
 
     class Meta:
@@ -185,9 +214,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission):
         data = super().to_representation(submission)
-        if not perms.can_see_eligibility(self.context["request"].organisation, submission.candidate.prescriber_id):
-            # The prescriber's message to the facilitator may speak of the person's situation.
-            del data["note"]
+        if submission.note_for(self.context["request"].organisation) is None:
+            del data["note"]  # absent, not blanked: see Submission.note_for
         return data
 
 
@@ -249,3 +277,20 @@ class DecisionSerializer(serializers.Serializer):
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)
+
+
+class CandidateImportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api-candidate-import-detail")
+    created = serializers.IntegerField(
+        source="created_count", allow_null=True, read_only=True, help_text="Candidats créés, une fois « done »."
+    )
+    errors = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Une fois « refused » : chaque ligne fautive, avec son numéro et ses motifs ; rien n'est importé.",
+    )
+
+    class Meta:
+        model = CandidateImport
+        fields = ["id", "url", "file_name", "state", "created", "errors", "created_at", "finished_at"]
+        read_only_fields = fields

@@ -76,6 +76,8 @@ def save_position(*, position, actor, organisation):
 
 @transaction.atomic
 def set_position_state(*, position, state, actor, organisation):
+    if state not in PositionState.values:  # whatever a form or a script sent, NUL bytes included
+        raise ValidationError("Choisissez un état de la liste.")
     position = Position.objects.select_for_update(of=("self",)).get(pk=position.pk)
     if position.company_id != organisation.pk:
         raise PermissionDenied("Cette offre n'est pas celle de votre entreprise.")

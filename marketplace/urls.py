@@ -17,6 +17,7 @@ urlpatterns = [
     path("candidats/", candidates.candidate_list, name="candidate_list"),
     path("candidats/nouveau/", candidates.candidate_edit, name="candidate_create"),
     path("candidats/importer/", candidates.candidate_import, name="candidate_import"),
+    path("candidats/importer/<int:pk>/", candidates.candidate_import_job, name="candidate_import_job"),
     path("candidats/importer/modele.csv", candidates.candidate_import_template, name="candidate_import_template"),
     path("candidats/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
     path("candidats/<int:pk>/modifier/", candidates.candidate_edit, name="candidate_edit"),

@@ -4,6 +4,7 @@ The ranking is ``matching.engine``'s; these views only load, check and render.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,11 @@ def position_matches(request, pk):
 def _proposed(request, pk):
     """The position and the candidate named in the POST, each through its visible queryset."""
     position = get_object_or_404(Position.objects.visible_to(request.organisation), pk=pk)
-    candidate = get_object_or_404(Candidate.objects.visible_to(request.organisation), pk=request.POST.get("candidate"))
+    candidate_id = request.POST.get("candidate", "")
+    # "abc", "1e5" or a number past the database's integers names no candidate: 404, not a failed lookup.
+    if not (candidate_id.isascii() and candidate_id.isdigit()) or int(candidate_id) >= 2**63:
+        raise Http404("Aucun candidat de votre vivier ne porte ce numéro.")
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.organisation), pk=int(candidate_id))
     return position, candidate
 
 

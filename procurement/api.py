@@ -109,6 +109,12 @@ class ContractViewSet(
                 "siae_turnover": state.siae_turnover,
                 "projected_hours": state.projected,
                 "status": state.status,
+                # In progress: what the projection misses; at closing: what is missing, and the penalty.
+                "hours_at_risk": state.hours_at_risk,
+                "penalty_at_stake": state.penalty_at_stake,
+                "hours_missing": state.remaining,
+                "penalty_per_missing_hour": state.contract.penalty_per_missing_hour,
+                "penalty": state.penalty if state.is_closed else None,
                 "fte": state.fte,
                 "fte_divisor": state.fte_divisor,
             }

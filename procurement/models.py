@@ -409,7 +409,71 @@ class ValidatedHours(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "company", "modality", "month"], name="unique_validated_total")
         ]
-        indexes = [models.Index(fields=["month"], name="validated_hours_month")]
+        indexes = [
+            # Reports over a period: every column they group and sum, so that SQLite and PostgreSQL read the
+            # period's rows from the index alone. Scale 100 (60,000 rows a year): hours by contract, company and
+            # modality 44 ms instead of 103, by month 11 instead of 46 (SQLite, CPU time, loaded machine).
+            models.Index(fields=["month", "contract", "company", "modality", "hours"], name="validated_hours_report"),
+        ]
 
     def __str__(self):
         return f"{self.contract_id} {self.month:%m/%Y} {self.modality}: {self.hours} h"
+
+
+class ContractForecastQuerySet(models.QuerySet):
+    def at_risk(self):
+        """Contracts in progress whose last monthly check found them short, worst first: most hours at
+        risk, then most penalty at stake."""
+        return self.filter(at_risk=True, contract__state=ContractState.IN_PROGRESS).order_by(
+            "-hours_at_risk", models.F("penalty_at_stake").desc(nulls_last=True), "contract_id"
+        )
+
+    def visible_to(self, organisation):
+        """Those of the contracts the organisation sees (``Contract.objects.visible_to``)."""
+        if organisation is None:
+            return self.none()
+        if perms.sees_everything(organisation):
+            return self
+        return self.filter(contract__in=Contract.objects.visible_to(organisation).values("pk"))
+
+
+class ContractForecast(models.Model):
+    """What the last monthly shortfall check (``services.check_shortfalls``) found for a contract in
+    progress: its projection at the pace so far, the hours at risk and the penalty at stake, whether it
+    falls short by more than ``SHORTFALL_ALERT_PERCENT`` and the month its parties were last alerted (they
+    are alerted once a month at most). One row per contract, rewritten each month; alerts are notifications."""
+
+    contract = models.OneToOneField(
+        Contract, on_delete=models.CASCADE, primary_key=True, related_name="forecast", verbose_name="marché"
+    )
+    checked_on = models.DateField("vérifié le")
+    hours_due = models.PositiveIntegerField("heures dues")
+    hours_validated = models.DecimalField("heures validées", max_digits=12, decimal_places=2)
+    hours_projected = models.DecimalField("projection à la date de fin", max_digits=12, decimal_places=2)
+    hours_at_risk = models.DecimalField("heures à risque", max_digits=12, decimal_places=2)
+    penalty_at_stake = models.DecimalField(
+        "pénalité en jeu (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    at_risk = models.BooleanField("à risque", default=False)
+    at_risk_since = models.DateField("à risque depuis le", null=True, blank=True)
+    alerted_month = models.DateField(
+        "dernière alerte (mois)", null=True, blank=True, help_text="Premier jour du mois de la dernière alerte."
+    )
+
+    objects = ContractForecastQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projection d'un marché"
+        verbose_name_plural = "projections des marchés"
+        indexes = [
+            # The list of contracts at risk, worst first (``ContractForecastQuerySet.at_risk``).
+            models.Index(fields=["at_risk", "-hours_at_risk"], name="forecast_at_risk_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id} au {self.checked_on}: {self.hours_at_risk} h à risque"
+
+    @property
+    def shortfall_percent(self):
+        """Share of the hours due at risk, in percent."""
+        return round(self.hours_at_risk * 100 / self.hours_due, 1) if self.hours_due else None

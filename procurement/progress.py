@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from procurement.enums import SIAE_MODALITIES, Modality, ProgressStatus, StatementState
+from procurement.enums import SIAE_MODALITIES, ContractState, Modality, ProgressStatus, StatementState
 from procurement.models import ClauseSettings, HoursStatement, SiaeOrder
 
 ZERO = Decimal("0")
@@ -18,6 +18,23 @@ ZERO = Decimal("0")
 def months_between(start, end):
     """Whole months from ``start``'s month to ``end``'s month (0 when end is not after start)."""
     return max(0, (end.year - start.year) * 12 + end.month - start.month)
+
+
+def penalty_for(hours, per_hour):
+    """Hours × the penalty per missing hour set in the contract (its CCAP); None when it sets none."""
+    if per_hour is None:
+        return None
+    return (Decimal(hours) * per_hour).quantize(Decimal("0.01"))
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+def add_months(day, months):
+    """The first day of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -39,7 +56,31 @@ class Progress:
 
     @property
     def remaining(self):
+        """Hours due not validated yet: at closing, the missing hours the penalty is computed from."""
         return max(ZERO, self.due - self.validated)
+
+    @property
+    def penalty(self):
+        """At closing: missing hours × the contract's penalty per missing hour."""
+        return penalty_for(self.remaining, self.contract.penalty_per_missing_hour)
+
+    @property
+    def hours_at_risk(self):
+        """Hours due that the projection at the current pace does not reach."""
+        return max(ZERO, self.due - self.projected)
+
+    @property
+    def penalty_at_stake(self):
+        return penalty_for(self.hours_at_risk, self.contract.penalty_per_missing_hour)
+
+    @property
+    def is_closed(self):
+        return self.contract.state == ContractState.CLOSED
+
+    @property
+    def is_running(self):
+        """Awarded or in progress: the hours are being delivered, so the projection means something."""
+        return self.contract.state in (ContractState.AWARDED, ContractState.IN_PROGRESS)
 
     @property
     def rate(self):
@@ -109,21 +150,31 @@ def contract_progress(contract, *, today=None):
 
 
 def _project(progress, today):
-    """Projection at the pace observed since the first month with validated hours."""
-    validated_months = [m for m, v in progress.by_month.items() if v["validated"]]
-    if progress.due and progress.validated >= progress.due:
-        progress.projected, progress.status = progress.validated, ProgressStatus.DONE
-        return
-    if not validated_months:
-        progress.projected, progress.status = ZERO, ProgressStatus.NOT_STARTED
-        return
-    start = min(validated_months)
-    elapsed = months_between(start, today) or 1
-    pace = progress.validated / elapsed
-    end = progress.contract.ends_on
-    remaining = months_between(today, end) if end else 0
-    progress.projected = (progress.validated + pace * remaining).quantize(Decimal("1"))
-    progress.status = ProgressStatus.ON_TRACK if progress.projected >= progress.due else ProgressStatus.LATE
+    months = [m for m, v in progress.by_month.items() if v["validated"]]
+    progress.projected, progress.status = project(
+        due=progress.due,
+        validated=progress.validated,
+        first_month=min(months, default=None),
+        last_month=max(months, default=None),
+        ends_on=progress.contract.ends_on,
+        today=today,
+    )
+
+
+def project(*, due, validated, first_month, last_month, ends_on, today):
+    """(projected hours, status) at the end date, at the pace observed since the first month with validated
+    hours. The months elapsed run from that first month to last month (or to the last validated one, when the
+    current month already has hours); the months left run from there to the end date's month included.
+    Shared by the contract page and the monthly shortfall check (``procurement.forecast``)."""
+    if due and validated >= due:
+        return validated, ProgressStatus.DONE
+    if first_month is None:
+        return ZERO, ProgressStatus.NOT_STARTED
+    last = max(add_months(first_of_month(today), -1), last_month)
+    elapsed = months_between(first_month, last) + 1
+    remaining = months_between(last, ends_on) if ends_on else 0
+    projected = (validated + validated / elapsed * remaining).quantize(Decimal("1"))
+    return projected, (ProgressStatus.ON_TRACK if projected >= due else ProgressStatus.LATE)
 
 
 def chart(progress, *, fmt="svg"):
@@ -157,7 +208,9 @@ def chart(progress, *, fmt="svg"):
     else:
         axes.axhline(progress.due, linestyle="--", color="#c9191e", label="Objectif")
     axes.set_ylabel("heures")
-    axes.set_title(f"{contract.reference} : heures d'insertion validées")
+    # A reference is the buyer's text: ``parse_math=False`` keeps matplotlib from reading "$\\foo$" as a formula
+    # (which failed the chart, and the Excel export that embeds it, for everyone).
+    axes.set_title(f"{contract.reference} : heures d'insertion validées", parse_math=False)
     axes.legend(loc="upper left")
     axes.grid(alpha=0.3)
     figure.autofmt_xdate()

@@ -3,6 +3,7 @@ recording SIAE orders and keeping the hours ledger. Views, API and commands only
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,13 +16,15 @@ from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import record
+from common.formats import number
 from notifications.services import notify
-from procurement import workflows
+from procurement import forecast, workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
     Award,
     ClauseSettings,
     Contract,
+    ContractForecast,
     ContractTransition,
     HoursSource,
     HoursStatement,
@@ -29,6 +32,7 @@ from procurement.models import (
     SiaeOrder,
     ValidatedHours,
 )
+from procurement.progress import months_between
 from procurement.proofs import check_proof
 
 
@@ -380,3 +384,139 @@ def reject_statement(*, statement, actor, organisation, reason):
     _record_statement(statement, AuditAction.HOURS_REJECTED, actor, organisation)
     _tell_the_company(statement)
     return statement
+
+
+def _shortfall_details(prediction, today):
+    contract = prediction.contract
+    lines = [
+        f"Heures d'insertion dues : {number(prediction.due)} h.",
+        f"Heures validées au {today:%d/%m/%Y} : {number(prediction.validated)} h.",
+        f"Projection au {contract.ends_on:%d/%m/%Y}, date de fin, au rythme actuel : {number(prediction.projected)} h.",
+        f"Heures à risque : {number(prediction.hours_at_risk)} h ({number(prediction.shortfall_percent, 1)} %).",
+    ]
+    if prediction.penalty_at_stake is not None:
+        lines.append(
+            f"Pénalité en jeu : {number(prediction.penalty_at_stake, 2)} € "
+            f"({number(contract.penalty_per_missing_hour, 2)} € par heure manquante)."
+        )
+    return "\n".join(lines)
+
+
+def _alert_parties(prediction, companies, today):
+    """The buyer and the companies holding the contract learn, with the figures, that it falls behind."""
+    contract = prediction.contract
+    notify(
+        organisations=[contract.buyer, *companies],
+        text=f"Marché {contract.reference} : {number(prediction.shortfall_percent, 0)} % des heures d'insertion "
+        "à risque au rythme actuel.",
+        details=_shortfall_details(prediction, today),
+        link=reverse("procurement:contract_detail", args=[contract.pk]),
+        subject=contract,
+    )
+
+
+def _alert_facilitators(alerted):
+    """One message a month to the facilitator: the contracts alerted, worst first, and the link to their list
+    (one per contract would be hundreds of emails at the scale of Paris)."""
+    facilitators = Organisation.objects.of_kind(OrganisationKind.FACILITATOR)
+    alerted = sorted(alerted, key=lambda p: (-p.hours_at_risk, p.contract.pk))
+    shown = 20
+    penalties = [p.penalty_at_stake for p in alerted if p.penalty_at_stake is not None]
+    lines = [
+        f"{p.contract.reference} ({p.contract.buyer.name}) : {number(p.hours_at_risk)} h à risque sur "
+        f"{number(p.due)} h dues"
+        + (f", pénalité en jeu {number(p.penalty_at_stake, 2)} €" if p.penalty_at_stake is not None else "")
+        + "."
+        for p in alerted[:shown]
+    ]
+    if len(alerted) > shown:
+        lines.append(f"… et {len(alerted) - shown} autres.")
+    lines.append(
+        f"En tout : {number(sum((p.hours_at_risk for p in alerted), Decimal(0)))} h à risque, "
+        f"{number(sum(penalties, Decimal(0)), 2)} € de pénalités en jeu."
+    )
+    count = len(alerted)
+    notify(
+        organisations=facilitators,
+        text=f"{count} marché{'s' if count > 1 else ''} à risque de ne pas atteindre {'leurs' if count > 1 else 'ses'} "
+        "heures d'insertion ce mois-ci.",
+        details="\n".join(lines),
+        link=reverse("procurement:contracts_at_risk"),
+    )
+
+
+@transaction.atomic
+def check_shortfalls(*, today=None):
+    """The monthly check of every contract in progress (``tasks.check_shortfalls``, run by ``db_worker``).
+
+    A contract that has run ``SHORTFALL_GRACE_MONTHS`` since its notification and whose projection at the
+    current pace misses more than ``SHORTFALL_ALERT_PERCENT`` of its hours due is at risk: its buyer and the
+    companies holding it are told with the figures, the facilitator gets the month's list, once a month
+    whatever the number of runs. A contract back above the threshold is no longer at risk, and its parties
+    hear nothing more. Returns the counts."""
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    threshold = settings.SHORTFALL_ALERT_PERCENT
+    contracts = (
+        Contract.objects.filter(state=ContractState.IN_PROGRESS, clause_hours__gt=0, ends_on__isnull=False)
+        .select_related("buyer")
+        .order_by("pk")
+    )
+    # Locked first: two runs at once wait for each other, and the second finds the month's alerts sent (on a
+    # contract's first check, the second run's insert fails and rolls back, its notifications with it).
+    known = {
+        row.contract_id: row
+        for row in ContractForecast.objects.select_for_update(of=("self",)).filter(contract__in=contracts.values("pk"))
+    }
+    companies = {}
+    for award in Award.objects.filter(contract__in=contracts.values("pk")).select_related("company").order_by("pk"):
+        companies.setdefault(award.contract_id, []).append(award.company)
+    new, changed, alerted, recovered = [], [], [], 0
+    for prediction in forecast.forecasts(contracts, today=today):
+        contract = prediction.contract
+        row = known.get(contract.pk)
+        if row is None:
+            row = ContractForecast(contract=contract)
+            new.append(row)
+        else:
+            changed.append(row)
+        started = contract.notified_on or prediction.first_month
+        ripe = started is not None and months_between(started, today) >= settings.SHORTFALL_GRACE_MONTHS
+        at_risk = ripe and prediction.shortfall_percent > threshold
+        recovered += row.at_risk and not at_risk
+        row.checked_on = today
+        row.hours_due = prediction.due
+        row.hours_validated = prediction.validated
+        row.hours_projected = prediction.projected
+        row.hours_at_risk = prediction.hours_at_risk
+        row.penalty_at_stake = prediction.penalty_at_stake
+        row.at_risk_since = (row.at_risk_since if row.at_risk else today) if at_risk else None
+        row.at_risk = at_risk
+        if at_risk and row.alerted_month != month:
+            _alert_parties(prediction, companies.get(contract.pk, []), today)
+            row.alerted_month = month
+            alerted.append(prediction)
+    ContractForecast.objects.bulk_create(new, batch_size=1000)
+    ContractForecast.objects.bulk_update(
+        changed,
+        [
+            "checked_on",
+            "hours_due",
+            "hours_validated",
+            "hours_projected",
+            "hours_at_risk",
+            "penalty_at_stake",
+            "at_risk",
+            "at_risk_since",
+            "alerted_month",
+        ],
+        batch_size=1000,
+    )
+    if alerted:
+        _alert_facilitators(alerted)
+    return {
+        "marchés vérifiés": len(new) + len(changed),
+        "à risque": sum(1 for row in new + changed if row.at_risk),
+        "alertés": len(alerted),
+        "rétablis": recovered,
+    }

@@ -7,6 +7,7 @@ app_name = "procurement"
 urlpatterns = [
     path("", views.contract_list, name="contract_list"),
     path("nouveau/", views.contract_create, name="contract_create"),
+    path("a-risque/", views.contracts_at_risk, name="contracts_at_risk"),
     path("<int:pk>/", views.contract_detail, name="contract_detail"),
     path("<int:pk>/modifier/", views.contract_edit, name="contract_edit"),
     path("<int:pk>/transition/", views.contract_transition, name="contract_transition"),

@@ -3,6 +3,7 @@ role through ``accounts.perms`` (403) and calls a service."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
-from procurement import decp, grid, progress, services, workflows
+from common.views import paginate
+from procurement import decp, forecast, grid, progress, services, workflows
 from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
@@ -35,6 +37,7 @@ from procurement.forms import (
 from procurement.models import (
     ClauseSettings,
     Contract,
+    ContractForecast,
     HoursSource,
     HoursStatement,
     SectorDefaults,
@@ -141,8 +144,19 @@ def contract_detail(request, pk):
         "can_order": can(organisation, "siae_order.manage")
         and contract.state in workflows.EXECUTION_STATES
         and any(a.company_id == organisation.pk for a in contract.awards.all()),
+        "forecast": ContractForecast.objects.filter(contract=contract).first(),
     }
     return render(request, "procurement/contract_detail.html", context)
+
+
+@organisation_required()
+def contracts_at_risk(request):
+    """Contracts in progress that the last monthly check found short of their hours, worst first."""
+    context = {
+        "page_obj": paginate(request, forecast.contracts_at_risk(request.organisation)),
+        "threshold": settings.SHORTFALL_ALERT_PERCENT,
+    }
+    return render(request, "procurement/contracts_at_risk.html", context)
 
 
 @organisation_required()
@@ -205,9 +219,33 @@ def contract_chart(request, pk):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+def closing_rows(state):
+    """Hours due, validated, missing and the penalty (at closing), or the projection, the hours at risk and
+    the penalty at stake (in progress): what the contract page shows and its export carries."""
+    per_hour = state.contract.penalty_per_missing_hour
+    rows = [["Heures d'insertion dues", state.due], ["Heures validées", state.validated]]
+    if state.is_closed:
+        rows += [["Heures manquantes", state.remaining], ["Pénalité par heure manquante (€)", per_hour]]
+        rows.append(["Pénalité due (€)", state.penalty])
+    else:
+        rows += [
+            ["Projection à la date de fin au rythme actuel", state.projected],
+            ["Heures à risque", state.hours_at_risk],
+            ["Pénalité par heure manquante (€)", per_hour],
+            ["Pénalité en jeu (€)", state.penalty_at_stake],
+        ]
+    return [[label, "non fixée" if value is None else value] for label, value in rows]
+
+
 def progress_tables(state):
     """The contract's progress as exportable tables."""
     return [
+        exports.Table(
+            "bilan",
+            "Bilan à la clôture" if state.is_closed else "Bilan et projection",
+            ["Indicateur", "Valeur"],
+            closing_rows(state),
+        ),
         exports.Table(
             "modalites",
             "Par modalité",

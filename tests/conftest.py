@@ -1,12 +1,16 @@
 """Fixtures shared by every test module: one organisation and one member per role,
 plus a second of each kind that must never see the first one's data."""
 
+import datetime
+
 import pytest
-from rest_framework.authtoken.models import Token
+import time_machine
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
 from tests.accounts.factories import OrganisationFactory, member_of
+from tests.clock import moment
 
 
 @pytest.fixture(autouse=True)
@@ -120,9 +124,9 @@ def api_as():
     """``api_as(user)``: an API client sending ``user``'s token, as a script would."""
 
     def make(user):
-        token, _ = Token.objects.get_or_create(user=user)
+        _, token = AuthToken.objects.create(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make
@@ -137,3 +141,10 @@ def client_as(client):
         return client
 
     return make
+
+
+@pytest.fixture
+def clock():
+    """A stopped clock on 2 January 2025, 9 h in Paris; ``clock.move_to(moment(date))`` moves it (time-machine)."""
+    with time_machine.travel(moment(datetime.date(2025, 1, 2)), tick=False) as traveller:
+        yield traveller

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from marketplace.enums import ContractType, PlacementState
-from marketplace.models import Placement
+from marketplace.enums import ContractType, PlacementState, SubmissionState
+from marketplace.models import CandidateImport, Placement, SubmissionTransition
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory
 from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
@@ -51,6 +51,7 @@ MATRIX = {
         lambda w: f"/marches/{w['contract'].pk}/avancement.xlsx",
         (302, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
+    "contracts_at_risk": (lambda w: "/marches/a-risque/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "contract_create": (lambda w: "/marches/nouveau/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "decp_import": (lambda w: "/marches/import-decp/", (302, 200, 200, 403, 403, 403, 403, 403, 200)),
     "clause_settings": (lambda w: "/marches/valeurs-de-reference/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
@@ -80,6 +81,10 @@ MATRIX = {
     "candidate_list": (lambda w: "/candidats/", (302, 403, 403, 403, 403, 200, 200, 403, 200)),
     "candidate_create": (lambda w: "/candidats/nouveau/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
     "candidate_import": (lambda w: "/candidats/importer/", (302, 403, 403, 403, 403, 200, 200, 403, 403)),
+    "candidate_import_job": (
+        lambda w: f"/candidats/importer/{w['candidate_import'].pk}/",
+        (302, 403, 403, 403, 403, 200, 404, 403, 403),
+    ),
     "candidate_detail": (lambda w: f"/candidats/{w['candidate'].pk}/", (302, 404, 404, 404, 404, 200, 404, 404, 200)),
     "candidate_edit": (
         lambda w: f"/candidats/{w['candidate'].pk}/modifier/",
@@ -137,6 +142,11 @@ MATRIX = {
     ),
     "matching_fairness": (lambda w: "/rapprochement/equite/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
     "members": (lambda w: "/organisation/membres/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "organisation_decisions": (
+        lambda w: "/organisations/a-valider/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "api_access": (lambda w: "/compte/acces/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_me": (lambda w: "/api/v1/me/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_contracts": (lambda w: "/api/v1/contracts/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_contract": (lambda w: f"/api/v1/contracts/{w['contract'].pk}/", (401, 200, 404, 200, 404, 404, 404, 404, 200)),
@@ -170,6 +180,10 @@ MATRIX = {
     "api_candidate_matches": (
         lambda w: f"/api/v1/candidates/{w['candidate'].pk}/matches/",
         (401, 403, 403, 403, 403, 200, 404, 403, 200),
+    ),
+    "api_candidate_import": (
+        lambda w: f"/api/v1/candidate-imports/{w['candidate_import'].pk}/",
+        (401, 403, 403, 403, 403, 200, 404, 403, 403),
     ),
     "api_eligibility_checks": (lambda w: "/api/v1/eligibility-checks/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_submissions": (lambda w: "/api/v1/submissions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -212,7 +226,15 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
     position = PositionFactory(company=company_org, contract=contract)
     candidate = CandidateFactory(prescriber=prescriber_org)
     EligibilityCheckFactory(candidate=candidate, checked_by_organisation=facilitator_org)
-    submission = SubmissionFactory(candidate=candidate, position=position, sent=True)
+    submission = SubmissionFactory(candidate=candidate, position=position, sent=True, note=PRESCRIBER_NOTES[0])
+    SubmissionTransition.objects.create(
+        submission=submission,
+        to_state=SubmissionState.PRESELECTED,
+        actor=submission.submitted_by,
+        actor_organisation=facilitator_org,
+        at=submission.reached_company_at - datetime.timedelta(hours=1),
+        note=PRESCRIBER_NOTES[1],
+    )
     placement = Placement.objects.create(
         submission=submission,
         position=position,
@@ -234,6 +256,9 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         "draft_position": PositionFactory(company=company_org, contract=contract, state="draft"),
         "siae": siae,
         "siae_profile": SiaeProfileFactory(organisation=siae),
+        "candidate_import": CandidateImport.objects.create(
+            organisation=prescriber_org, actor=submission.submitted_by, file_name="vivier.csv"
+        ),
     }
 
 
@@ -251,6 +276,16 @@ ELIGIBILITY_MARKERS = [
     "1998-03-15",
     "15/03/1998",
 ]
+# The prescriber's notes are a resource of their own: its message with the submission and the notes of the history
+# before the submission reached the company speak of the person's situation. Only these roles read them, and they
+# do read them on the submission's page and in its API (so that the check below can fail).
+PRESCRIBER_NOTES = ["Note-prescripteur : situation de handicap", "Note-avant-envoi : bénéficiaire du RSA"]
+SEE_PRESCRIBER_NOTES = {"prescriber", "facilitator"}
+NOTES_SHOWN_IN = {
+    "submission_detail": PRESCRIBER_NOTES,
+    "api_submission": PRESCRIBER_NOTES[:1],
+    "api_submission_history": PRESCRIBER_NOTES[1:],
+}
 # Pages where criteria appear as labels, not as anyone's data: the forms a prescriber fills in for its
 # own pool (choices), and the reports (row headers of aggregate counts).
 CRITERIA_AS_LABELS = {"candidate_create", "candidate_import", "report_dashboard"}
@@ -297,6 +332,11 @@ def test_every_resource_answers_each_role_as_expected(role, world, request, clie
             leaks[resource] = "candidate's name"
         if role != "facilitator" and resource in PSEUDONYMISED_FILES and candidate_name in text:
             leaks[resource] = "candidate's name in a file"
+        notes = [note for note in PRESCRIBER_NOTES if note in text]
+        if role not in SEE_PRESCRIBER_NOTES and notes:
+            leaks[resource] = f"prescriber's notes {notes}"
+        if role in SEE_PRESCRIBER_NOTES and notes != NOTES_SHOWN_IN.get(resource, notes):
+            wrong_status[resource] = "the prescriber's notes are missing"
         if role not in SEE_ELIGIBILITY and resource not in CRITERIA_AS_LABELS:
             found = [marker for marker in ELIGIBILITY_MARKERS if marker in text]
             if found:

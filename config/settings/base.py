@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -57,7 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "dsfr",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "widget_tweaks",
     # Passerelle, in layers: each app may import only those above it in this list (import-linter checks it).
     "common",
@@ -124,6 +125,9 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A connection kept between requests (CONN_MAX_AGE) is checked before reuse: one the database dropped
+        # (a restart, a failover) is replaced instead of failing one request per gunicorn worker.
+        conn_health_checks=True,
     )
 }
 
@@ -200,6 +204,15 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Proxies in front of the site (each appends to X-Forwarded-For), for the client's address that axes and
 # allauth count attempts by and the audit log records (common/client_ip.py); 0 reads the connection's own address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# ...and the addresses those proxies connect from: X-Forwarded-For is read only on requests coming from one of
+# them (or ``unix``: through a Unix socket); a request reaching gunicorn directly is counted by its own address.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "unix":
+        try:
+            ipaddress.ip_network(_proxy, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address, a network or 'unix'") from exc
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes, open to everyone,
 # recommended to the facilitator's staff and required of them when FACILITATOR_MFA_REQUIRED is on
@@ -239,6 +252,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+# API tokens (django-rest-knox): stored hashed (SHA-512, only their first 15 characters in clear, to find and
+# show them), several per person, each ending after API_TOKEN_TTL_HOURS, on every password change and when the
+# person logs out everywhere (accounts.models.User).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 24 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Passerelle",
@@ -323,6 +343,12 @@ FOLLOW_UP_STALE_DAYS = env_int("FOLLOW_UP_STALE_DAYS", 15)
 # Profile counts (RSA, disability, women...) below this are shown as "moins de N" to everyone but the
 # facilitator: on a small contract, one person is easy to recognise.
 REPORT_SMALL_COUNT_THRESHOLD = env_int("REPORT_SMALL_COUNT_THRESHOLD", 5)
+# Shortfall alerts (``manage.py check_shortfalls``, monthly): a contract in progress whose projection at the
+# current pace misses more than this share of its hours due (percent) is at risk, and its buyer, companies and
+# the facilitator are told once a month...
+SHORTFALL_ALERT_PERCENT = env_int("SHORTFALL_ALERT_PERCENT", 10)
+# ...once it has run this many months since its notification: before, there is no pace to project from.
+SHORTFALL_GRACE_MONTHS = env_int("SHORTFALL_GRACE_MONTHS", 3)
 # Version of the consent text prescribers have candidates agree to.
 CANDIDATE_CONSENT_TEXT_VERSION = "2026-01"
 # Candidates with no activity (submission, placement, eligibility check, hours, edit) for this many
@@ -364,3 +390,6 @@ HEALTH_QUEUE_HEARTBEAT_SECONDS = env_int("HEALTH_QUEUE_HEARTBEAT_SECONDS", 60)
 # rows (candidates or DECP records) in one import.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+# Candidate files larger than this are imported by the task queue (``db_worker``), the page and the API showing the
+# result when it is ready, instead of holding a web worker while thousands of rows are checked.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 256 * 1024)

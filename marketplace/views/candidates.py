@@ -25,7 +25,7 @@ from marketplace.forms import (
     EligibilityCheckForm,
     SubmitForm,
 )
-from marketplace.models import Candidate, EligibilityCheck, Submission
+from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Submission
 
 
 def visible_candidate(request, pk):
@@ -211,9 +211,13 @@ def candidate_import(request):
     form = CandidateImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
         try:
+            if imports.runs_in_background(uploaded):
+                job = imports.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
+                return redirect("marketplace:candidate_import_job", pk=job.pk)
             created = imports.import_candidates(
-                uploaded=form.cleaned_data["file"], organisation=request.organisation, actor=request.user
+                uploaded=uploaded, organisation=request.organisation, actor=request.user
             )
         except imports.CandidateImportError as exc:
             errors = exc.messages
@@ -230,6 +234,14 @@ def candidate_import(request):
     ]
     context = {"form": form, "errors": errors, "columns": imports.COLUMNS, "accepted": accepted}
     return render(request, "marketplace/candidate_import.html", context)
+
+
+@organisation_required("candidate.manage")
+def candidate_import_job(request, pk):
+    """Where a large import stands: the page asks again every few seconds (htmx) until the worker is done."""
+    job = get_object_or_404(CandidateImport.objects.visible_to(request.organisation), pk=pk)
+    template = "marketplace/includes/import_job.html" if request.htmx else "marketplace/candidate_import_job.html"
+    return render(request, template, {"job": job})
 
 
 @organisation_required("candidate.manage")

@@ -63,7 +63,9 @@ def _render_detail(request, submission, bound=None):
         "simple_moves": [f for f in moves if not f.consequence and f.target != SubmissionState.HIRED],
         "hire_form": next((f for f in moves if f.target == SubmissionState.HIRED), None),
         "irreversible_moves": [f for f in moves if f.consequence],
-        "history": submission.transitions.select_related("actor", "actor_organisation"),
+        # What the company may not read of the prescriber's words is decided once, for page and API alike.
+        "note": submission.note_for(organisation),
+        "history": submission.history_for(organisation),
         "show_eligibility": perms.can_see_eligibility(organisation, submission.candidate.prescriber_id),
         "job_titles": submission.candidate.job_titles.all(),
         "skills": submission.candidate.skills.all(),

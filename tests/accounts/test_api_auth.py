@@ -22,6 +22,7 @@ def test_token_is_given_for_email_and_password(api_client, buyer, buyer_org):
             "kind_label": "Donneur d'ordre",
             "subkind": "Donneur d'ordre",
             "siret": buyer_org.siret,
+            "status": "approved",
             "is_admin": True,
         }
     ]

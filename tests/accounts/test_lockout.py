@@ -123,12 +123,29 @@ def test_resetting_the_password_unlocks_the_account(client, company_user):
 def test_the_address_comes_from_the_trusted_proxy(client, company_user, settings):
     """Behind one proxy, the address it appended counts, not the proxy's own nor what the client claimed."""
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.9.9.0/24"]
     for _ in range(5):
         log_in(client, company_user.email, password="faux", ip="10.9.9.9", HTTP_X_FORWARDED_FOR=f"1.2.3.4, {HOME}")
     assert AccessAttempt.objects.get().ip_address == HOME
 
     elsewhere = log_in(client, company_user.email, ip="10.9.9.9", HTTP_X_FORWARDED_FOR=ELSEWHERE)
     assert elsewhere.wsgi_request.user == company_user
+
+
+def test_a_request_reaching_gunicorn_directly_cannot_choose_its_address(client, company_user, settings):
+    """The door found open: with TRUSTED_PROXY_COUNT=1, anyone reaching the site without the proxy wrote a new
+    X-Forwarded-For at every attempt and was never locked out. Only the proxy's own connections are read so."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for n in range(5):
+        log_in(client, company_user.email, password="faux", ip=HOME, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+
+    assert AccessAttempt.objects.get().ip_address == HOME
+    locked = log_in(client, company_user.email, ip=HOME, HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert_locked_page(locked)
+    # Through the proxy, the address it appended is the one counted, as before.
+    through_proxy = log_in(client, company_user.email, ip="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert through_proxy.wsgi_request.user == company_user
 
 
 class TestApiToken:

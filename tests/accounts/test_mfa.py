@@ -206,3 +206,57 @@ class TestApiToken:
 
         assert response.status_code == 400
         assert "Activez d'abord la double authentification" in response.json()["non_field_errors"][0]
+
+
+class TestAdminLogin:
+    """The door found open: /admin/login/ took the password alone, and the session then opened every page."""
+
+    SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    @pytest.fixture(autouse=True)
+    def _required(self, settings, facilitator):
+        settings.FACILITATOR_MFA_REQUIRED = True
+        facilitator.is_staff = True
+        facilitator.save()
+        TOTP.activate(facilitator, self.SECRET)
+
+    def test_the_admin_login_form_no_longer_logs_anyone_in(self, client, facilitator):
+        response = client.post(
+            "/admin/login/?next=/admin/", {"username": facilitator.email, "password": DEFAULT_PASSWORD}
+        )
+
+        assert response.status_code == 302
+        assert response["Location"] == "/comptes/login/?next=%2Fadmin%2F"
+        for path in ["/candidats/", "/journal-d-audit/", "/admin/"]:
+            assert client.get(path).status_code == 302
+        assert client.get("/api/v1/me/").status_code == 401
+
+    def test_the_admin_is_entered_through_the_sites_two_steps(self, client, facilitator):
+        assert client.get("/admin/", follow=True).redirect_chain[-1][0].startswith("/comptes/login/")
+
+        response = log_in_with_code(client, facilitator, code_for(self.SECRET))
+
+        assert response.wsgi_request.user == facilitator
+        assert client.get("/admin/").status_code == 200
+
+    def test_a_session_that_skipped_the_second_step_is_asked_for_the_code(self, client, facilitator):
+        client.force_login(facilitator)  # as /admin/login/ did: the password alone
+
+        for path in ["/candidats/", "/journal-d-audit/", "/admin/", "/api/v1/me/"]:
+            response = client.get(path)
+            assert response.status_code == 302, path
+            assert response["Location"].startswith("/comptes/2fa/reauthenticate/?next="), path
+        wrong = client.post("/comptes/2fa/reauthenticate/", {"code": another_code(code_for(self.SECRET))})
+        assert "Code incorrect." in wrong.content.decode()
+        assert client.get("/candidats/").status_code == 302
+
+        response = client.post(
+            "/comptes/2fa/reauthenticate/?next=/candidats/", {"code": code_for(self.SECRET)}, follow=True
+        )
+
+        assert response.redirect_chain[-1][0] == "/candidats/"
+        assert client.get("/journal-d-audit/").status_code == 200
+
+    def test_a_person_without_an_authenticator_app_is_not_asked(self, client, company_user):
+        client.force_login(company_user)
+        assert client.get("/tableau-de-bord/").status_code == 200

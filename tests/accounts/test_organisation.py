@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.enums import OrganisationStatus
 from accounts.models import Membership, Organisation
 from tests.accounts.factories import UserFactory, make_siret
 
@@ -19,16 +20,17 @@ def test_a_person_without_organisation_is_asked_to_create_one(newcomer_client):
     assert "Créer mon organisation" in response.content.decode()
 
 
-def test_creating_an_organisation_makes_its_creator_admin(newcomer_client):
+def test_creating_an_organisation_makes_its_creator_admin_of_an_organisation_waiting_for_approval(newcomer_client):
     response = newcomer_client.post("/organisation/creer/", VALID, follow=True)
 
     organisation = Organisation.objects.get()
     assert (organisation.kind, organisation.name, organisation.siret) == ("company", VALID["name"], VALID["siret"])
+    assert organisation.status == OrganisationStatus.PENDING
     user = response.wsgi_request.user
     assert Membership.objects.get(organisation=organisation).user == user
     assert Membership.objects.get(organisation=organisation).is_admin
-    assert response.redirect_chain[-1][0] == "/tableau-de-bord/"
-    assert "Espace entreprise" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/organisation/en-attente/"
+    assert "elle pourra agir sur Passerelle dès que le facilitateur l&#x27;aura validée" in response.content.decode()
 
 
 def test_a_siret_typed_with_spaces_is_accepted(newcomer_client):
@@ -48,9 +50,11 @@ def test_a_wrong_siret_is_refused_with_a_clear_french_error(newcomer_client, sir
     assert not Organisation.objects.exists()
 
 
-def test_a_siret_already_registered_is_refused(newcomer_client, company_org):
+def test_a_siret_already_registered_is_refused_and_joining_it_offered(newcomer_client, company_org):
     response = newcomer_client.post("/organisation/creer/", {**VALID, "siret": company_org.siret})
-    assert "existe déjà" in response.content.decode()
+    html = response.content.decode()
+    assert "Cette organisation existe déjà sur Passerelle : demandez à la rejoindre" in html
+    assert f"Demander à rejoindre « {company_org.name} »" in html
     assert Organisation.objects.count() == 1
 
 

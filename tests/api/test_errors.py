@@ -52,7 +52,7 @@ def test_every_operation_declares_the_errors_it_can_answer():
     assert set(operations[("POST", "/api/v1/hours/{id}/validate/")]["responses"]) == {"200", "400", "401", "403", "404"}
     assert "415" in operations[("POST", "/api/v1/placements/{id}/validate/")]["responses"]
     assert set(operations[("GET", "/api/v1/me/")]["responses"]) == {"200", "401", "403"}
-    assert set(operations[("POST", "/api/v1/auth/token/")]["responses"]) == {"200", "400", "415"}
+    assert set(operations[("POST", "/api/v1/auth/token/")]["responses"]) == {"200", "400", "415", "429"}
     # Public, so never a 403; a page number past the end is a 404.
     assert set(operations[("GET", "/api/v1/positions/")]["responses"]) == {"200", "400", "401", "404"}
     assert "201" in operations[("POST", "/api/v1/candidates/import/")]["responses"]

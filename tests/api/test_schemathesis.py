@@ -8,7 +8,7 @@ from django.db import close_old_connections, connection
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from marketplace.models import Candidate, EligibilityCheck, Placement, Position, Submission
+from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
 from procurement.models import Contract, HoursStatement, SiaeOrder, SiaeProfile
 from reference.models import Occupation
 
@@ -27,6 +27,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Which objects a path's identifier names, so that generated ids often hit real rows (own and others').
 PATH_OBJECTS = {
     "candidates": (Candidate, "pk"),
+    "candidate-imports": (CandidateImport, "pk"),
     "contracts": (Contract, "pk"),
     "eligibility-checks": (EligibilityCheck, "pk"),
     "hours": (HoursStatement, "pk"),
@@ -74,8 +75,8 @@ def _keep_the_test_connection():
 def headers(request, db):
     if request.param == "anonymous":
         return {}
-    token, _ = Token.objects.get_or_create(user=request.getfixturevalue(request.param))
-    return {"Authorization": f"Token {token.key}"}
+    _, token = AuthToken.objects.create(user=request.getfixturevalue(request.param))
+    return {"Authorization": f"Token {token}"}
 
 
 @schema.parametrize()

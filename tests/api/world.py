@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from marketplace.enums import ContractType, PlacementState
-from marketplace.models import Placement
+from marketplace.models import CandidateImport, Placement
 from procurement.enums import OrderKind, StatementState
 from procurement.models import Award, SiaeOrder
 from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
@@ -77,4 +77,9 @@ def build_world(orgs, *, text="Rénovation du groupe scolaire"):
         weekly_hours=35,
         state=PlacementState.PENDING,
     )
+    # A large import of each pool, one still queued and one refused with the lines at fault.
+    for pool, state, errors in [("prescriber", "queued", []), ("other_prescriber", "refused", [f"Ligne 2 : {text}"])]:
+        CandidateImport.objects.create(
+            organisation=orgs[pool], actor=submission.submitted_by, file_name=f"{text}.csv", state=state, errors=errors
+        )
     return {"contract": contract, "position": position, "candidates": candidates, "submission": submission}

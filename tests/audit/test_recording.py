@@ -257,19 +257,22 @@ def test_position_state_changes_are_recorded(client_as, company_user, position):
 
 
 @pytest.mark.parametrize(
-    ("proxies", "forwarded", "expected"),
+    ("proxies", "remote_addr", "forwarded", "expected"),
     [
-        (0, "203.0.113.9", "127.0.0.1"),  # no proxy declared: the header is the client's word, ignored
-        (1, "203.0.113.66, 203.0.113.9", "203.0.113.9"),  # the proxy's own entry, not what the client wrote
-        (1, "not-an-ip", "127.0.0.1"),
+        (0, "127.0.0.1", "203.0.113.9", "127.0.0.1"),  # no proxy declared: the header is the client's word, ignored
+        (1, "127.0.0.1", "203.0.113.66, 203.0.113.9", "203.0.113.9"),  # the proxy's own entry, not the client's
+        (1, "127.0.0.1", "not-an-ip", "127.0.0.1"),
+        # Not from the trusted proxy's address: a request that reached gunicorn directly writes what it likes there.
+        (1, "198.51.100.7", "203.0.113.66, 203.0.113.9", "198.51.100.7"),
     ],
 )
 def test_forwarded_address_is_read_only_behind_a_trusted_proxy(
-    client_as, company_user, position, settings, proxies, forwarded, expected
+    client_as, company_user, position, settings, proxies, remote_addr, forwarded, expected
 ):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "::1"]
     client_as(company_user).post(
-        f"/offres/{position.pk}/etat/", {"state": "closed"}, HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1"
+        f"/offres/{position.pk}/etat/", {"state": "closed"}, HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote_addr
     )
     assert AuditEvent.objects.get().ip_address == expected
 

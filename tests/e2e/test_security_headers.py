@@ -47,11 +47,11 @@ def test_public_pages_and_api_docs(tab):
 @pytest.mark.parametrize(
     ("user_fixture", "pages"),
     [
-        ("buyer", ["/tableau-de-bord/", "/marches/"]),
+        ("buyer", ["/tableau-de-bord/", "/marches/", "/marches/rapports/"]),
         ("company_user", ["/tableau-de-bord/", "/offres/nouvelle/"]),
         ("prescriber", ["/tableau-de-bord/", "/candidats/nouveau/"]),
         ("siae_user", ["/tableau-de-bord/"]),
-        ("facilitator", ["/tableau-de-bord/", "/suivi/"]),
+        ("facilitator", ["/tableau-de-bord/", "/suivi/", "/marches/rapports/", "/marches/a-risque/"]),
     ],
 )
 def test_each_role_main_pages(request, tab, user_fixture, pages):
@@ -96,10 +96,12 @@ def test_the_admin_and_its_login_attempts_for_staff(tab, facilitator):
     facilitator.is_staff = facilitator.is_superuser = True
     facilitator.save()
     browser_tab = open_tab(tab, "admin")
-    browser_tab.goto("/admin/login/")
-    browser_tab.page.fill("input[name=username]", facilitator.email)
+    # The admin's login is the site's (allauth, with its second step): it sends back to the admin.
+    browser_tab.goto("/admin/login/?next=/admin/")
+    assert "/comptes/login/" in browser_tab.page.url
+    browser_tab.page.fill("input[name=login]", facilitator.email)
     browser_tab.page.fill("input[name=password]", DEFAULT_PASSWORD)
-    browser_tab.page.click("input[type=submit]")
+    browser_tab.page.click("main form button[type=submit]")
     browser_tab.page.wait_for_selector("#content")
     assert_no_violation(browser_tab)
     for number, path in enumerate(["/admin/", "/admin/axes/accessattempt/", "/admin/axes/accesslog/"]):

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from procurement import decp as decp_module
 from procurement.decp import import_decp
 from procurement.models import Contract
 from tests.accounts.factories import OrganisationFactory, member_of
@@ -121,7 +122,37 @@ def test_too_many_records_are_refused(send, settings):
     settings.IMPORT_MAX_ROWS = 2
     records = [dict(RECORD, id=f"PARIS-{n}") for n in range(3)]
 
-    assert "Le fichier compte 3 marchés : 2 au plus par import." in send(decp(*records))
+    assert "Le fichier compte plus de 2 marchés : 2 au plus par import." in send(decp(*records))
+    assert not Contract.objects.exists()
+
+
+def test_a_file_of_millions_of_empty_records_is_refused_before_it_is_parsed(send, monkeypatch):
+    """Found from outside: 10 Mo of « {} » records cost a worker a second and 260 Mo before the count refused them."""
+    parsed = []
+    monkeypatch.setattr(decp_module, "_Reader", lambda *a, **k: parsed.append(1))
+    bomb = b'{"marches": [' + b",".join([b"{}"] * 3_000_000) + b"]}"
+    assert len(bomb) < 10 * 1024 * 1024
+
+    assert "Le fichier compte bien plus de valeurs que 5000 marchés n'en ont : 5000 au plus." in send(bomb)
+    assert parsed == []
+
+
+@pytest.mark.parametrize("shape", ["flat", "wrapped"])
+def test_records_are_read_no_further_than_the_limit(send, settings, monkeypatch, shape):
+    settings.IMPORT_MAX_ROWS = 100
+    decoded = []
+
+    class CountingDecoder(json.JSONDecoder):
+        def raw_decode(self, text, position=0):
+            decoded.append(text[position])
+            return super().raw_decode(text, position)
+
+    monkeypatch.setattr(decp_module.json, "JSONDecoder", CountingDecoder)
+    records = [dict(RECORD, id=f"PARIS-{n}") for n in range(150)]
+    content = decp(*records) if shape == "flat" else json.dumps({"marches": {"marche": records}}).encode()
+
+    assert "Le fichier compte plus de 100 marchés : 100 au plus par import." in send(content)
+    assert decoded.count("{") == 100  # the records allowed, then the refusal: the 49 others are never decoded
     assert not Contract.objects.exists()
 
 

@@ -369,7 +369,7 @@ def test_report_exports_hold_figures_not_people(client_as, request, hired, role)
     urls = [f"/marches/{placement.position.contract_id}/avancement.xlsx"]
     if role != "company":
         urls += ["/marches/rapports/?export=xlsx&from=2024-01-01&to=2026-12-31"]
-        urls += [f"/marches/rapports/?export=csv&table={t}" for t in ("participants", "entreprises", "mois")]
+        urls += [f"/marches/rapports/?export=csv&table={t}" for t in ("personnes", "entreprises", "mois")]
     if role == "facilitator":
         urls.append("/marches/rapports/annuel/2024.xlsx")
     for url in urls:

@@ -64,7 +64,7 @@ def test_progress_page_chart_and_export(client_as, buyer, delivered, django_asse
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("procurement:contract_export", args=[delivered.pk])).content)
     )
-    assert workbook.sheetnames == ["Par modalité", "Par mois", "Graphique"]
+    assert workbook.sheetnames == ["Bilan et projection", "Par modalité", "Par mois", "Graphique"]
     assert len(workbook["Graphique"]._images) == 1
 
 
@@ -125,11 +125,12 @@ def test_dashboard_exports_neutralise_formulas(
         page = client.get(reverse("reporting:report_dashboard"), period).content.decode()
     assert "Par donneur d&#x27;ordre" in page and "Ville de Paris (test)" in page
     csv = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "modalites"})
-    assert csv.content.decode("utf-8-sig").splitlines()[0] == "Modalité;Heures validées"
+    assert csv.content.decode("utf-8-sig").splitlines()[0] == "Modalité;Heures réalisées;Part des heures réalisées"
     company_org.name = "=Bâtiment Durable"
     company_org.save()
     company = client.get(reverse("reporting:report_dashboard"), {**period, "export": "csv", "table": "entreprises"})
-    assert "'=Bâtiment Durable;1;833;350,0\n" in company.content.decode("utf-8-sig")  # a French decimal comma
+    # Hours negotiated 833, validated 350, their ratio beside them (350 / 833 = 0.4202), with French decimal commas.
+    assert "\n'=Bâtiment Durable;1;833;350,0;0,4201" in company.content.decode("utf-8-sig")
     annual = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reporting:annual_report", args=[2024])).content))
     assert annual.sheetnames[:3] == ["Synthèse", "Par donneur d'ordre", "Par secteur"]
 
