@@ -12,6 +12,7 @@ from accounts import perms
 from accounts.enums import OrganisationKind as Kind
 from common.dashboard import WorkItem
 from common.formats import number
+from procurement import forecast
 from procurement.enums import ContractState, ProgressStatus, StatementState
 from procurement.models import Contract, ContractTransition, HoursStatement, SiaeOrder, ValidatedHours
 from procurement.progress import ZERO, months_between
@@ -58,6 +59,7 @@ def _facilitator(organisation):
         count=Count("pk"), oldest=Min("declared_at")
     )
     return [
+        _at_risk(organisation, rank=60),
         WorkItem(
             label=plural(to_confirm["count"], "marché aux heures à confirmer", "marchés aux heures à confirmer"),
             count=to_confirm["count"],
@@ -109,7 +111,24 @@ def _buyer(organisation):
             oldest=waiting["oldest"],
             detail="Déclarés par les entreprises, le facilitateur les vérifie.",
         ),
+        _at_risk(organisation, rank=40),
     ]
+
+
+def _at_risk(organisation, *, rank):
+    """The contracts the last monthly check found short (``forecast.contracts_at_risk``, the list it links to),
+    at risk for the longest since when. One query."""
+    at_risk = forecast.contracts_at_risk(organisation).aggregate(
+        count=Count("pk"), oldest=Min("at_risk_since"), hours=Sum("hours_at_risk")
+    )
+    return WorkItem(
+        label=plural(at_risk["count"], "marché à risque", "marchés à risque"),
+        count=at_risk["count"],
+        url=reverse("procurement:contracts_at_risk"),
+        rank=rank,
+        oldest=at_risk["oldest"],
+        detail=f"{number(at_risk['hours'] or 0)} h à risque au rythme actuel." if at_risk["count"] else "",
+    )
 
 
 def _siae(organisation):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from marketplace.enums import ContractType, PlacementOutcome, PlacementState, PositionState, SubmissionState
 from marketplace.models import Placement
 from procurement.enums import ContractState, OrderKind, StatementState
-from procurement.models import ContractTransition, HoursSource, SiaeOrder, ValidatedHours
+from procurement.models import ContractForecast, ContractTransition, HoursSource, SiaeOrder, ValidatedHours
 from tests.dashboards import work_items
 from tests.marketplace.factories import (
     CandidateFactory,
@@ -61,7 +61,21 @@ def build(n, *, buyer_org, company_org, prescriber_org, siae_org, facilitator):
             ValidatedHours.objects.create(
                 contract=contract, company=company_org, modality="direct_hire", month=first_of_month(2), hours=800
             )
-    ContractFactory(buyer=buyer_org, state=ContractState.CLOSED)
+    closed = ContractFactory(buyer=buyer_org, state=ContractState.CLOSED)
+    # The last monthly check: every running contract but the last short of its hours, at risk for i + 1 days; the
+    # closed one was at risk when it closed (no longer anyone's work).
+    for i, contract in enumerate([*running, closed]):
+        at_risk = i < n - 1 or contract is closed
+        ContractForecast.objects.create(
+            contract=contract,
+            checked_on=today,
+            hours_due=1000,
+            hours_validated=800,
+            hours_projected=900 if at_risk else 1000,
+            hours_at_risk=100 if at_risk else 0,
+            at_risk=at_risk,
+            at_risk_since=today - datetime.timedelta(days=i + 1) if at_risk else None,
+        )
 
     # The company's sources, each started three months ago with one month declared and one refused: two months
     # to declare each (this month is not over).
@@ -185,6 +199,12 @@ def test_the_facilitator_sees_its_queues_with_the_age_of_the_oldest(client_as, f
     assert items["relevés d'heures à valider"][:2] == ("6", "/marches/heures/?state=declared")
     # Ended 4 to 6 days ago; the seventh has its outcome.
     assert items["sorties à enregistrer"] == ("3", "/suivi/", "Le plus ancien attend depuis 6 jours.")
+    # Two of the three running contracts, not the closed one, from the monthly check (procurement.forecast).
+    assert items["marchés à risque"] == (
+        "2",
+        "/marches/a-risque/",
+        "Le plus ancien attend depuis 2 jours. 200 h à risque au rythme actuel.",
+    )
     assert list(items).index("marchés aux heures à confirmer") < list(items).index("relevés d'heures à valider")
 
 
@@ -217,6 +237,8 @@ def test_the_buyer_sees_its_contracts_late_first(client_as, buyer, world):
     assert items["marchés en cours de vérification"][:2] == ("3", "/marches/?state=submitted")
     # Those of the company's sources and of the SIAE's orders.
     assert items["relevés d'heures en attente"][:2] == ("6", "/marches/heures/?state=declared")
+    assert items["marchés à risque"][:2] == ("2", "/marches/a-risque/")
+    assert "2 marchés à risque" in client_as(buyer).get("/marches/a-risque/").content.decode()
     table = page[page.index('id="heures-par-marche"') :]
     rows = table.split("<tr>")[2:]
     # The contract with no validated hours first, then those at 96 % (800 of 833 h).
@@ -288,12 +310,13 @@ def test_an_empty_queue_shows_zero_without_an_age(client_as, facilitator):
 
 # Session, user, memberships and organisation, then each role's items and overview, named below.
 QUERIES = {
-    # contracts to confirm, statements to validate; eligibility to check, submissions, placements;
-    # overview: submissions, contracts by state; its two-factor authenticators (recommended to facilitators)
-    "facilitator": 4 + 2 + 3 + 2 + 1,
-    # contracts by state, statements waiting; the contracts followed and their validated totals;
-    # overview: positions, submissions, placements, contracts by state
-    "buyer": 4 + 2 + 2 + 4,
+    # contracts to confirm, statements to validate, contracts at risk; eligibility to check, submissions,
+    # placements; overview: submissions, contracts by state; its two-factor authenticators (recommended to
+    # facilitators)
+    "facilitator": 4 + 3 + 3 + 2 + 1,
+    # contracts by state, statements waiting, contracts at risk; the contracts followed and their validated
+    # totals; overview: positions, submissions, placements, contracts by state
+    "buyer": 4 + 3 + 2 + 4,
     # sources, months declared, submissions, positions, placements; overview: positions, submissions, contracts
     "company_user": 4 + 5 + 3,
     # expiring eligibility, submissions by stage, new positions; overview: candidates, submissions
