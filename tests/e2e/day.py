@@ -6,11 +6,14 @@ defaults, screenshotted), and the clicks from the dashboard to each task are cou
     day.login(user)                      # through the login page, lands on the dashboard
     day.start("Publier une offre")       # counts the clicks from here
     day.click(page.get_by_role(...), "offre")
+    day.nav("Marchés")                   # the header's navigation, menus opened (each a click)
     day.done()                           # records the count under the task's name
 """
 
 import re
 from urllib.parse import urlparse
+
+from playwright.sync_api import expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.axe import assert_accessible
@@ -67,7 +70,7 @@ class Day:
     def __init__(self, tab):
         self.tab = tab
         self.page = tab.page
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(30_000)
         self.checked = set()
         self.task = None
         self.clicks = 0
@@ -113,9 +116,26 @@ class Day:
             navigation.get_by_role("link", name="Tableau de bord", exact=True).click()
         self.check("tableau-de-bord")
 
-    def item(self, label):
-        """The dashboard's work item whose label is ``label``: (count as shown, its link)."""
-        link = self.page.locator(".passerelle-work a").filter(
+    def item_link(self, label):
+        """The link of the dashboard's work item whose label is ``label`` (« 3 relevés d'heures à valider »)."""
+        return self.page.locator(".passerelle-work a").filter(
             has_text=re.compile(rf"^\s*[\d\s\u202f]+{re.escape(label)}\s*$")
         )
-        return link.locator(".passerelle-work__count").inner_text().strip(), link
+
+    def nav(self, name):
+        """Follows a link of the main navigation, opening the menu that holds it first (a click too)."""
+        page = self.page
+        # DSFR's script opens the menus: until it runs, a click on a menu's button does nothing.
+        expect(page.locator("html[data-fr-js=true]")).to_have_count(1)
+        navigation = page.get_by_role("navigation", name="Menu principal")
+        link = navigation.get_by_role("link", name=name, exact=True)
+        if not link.count():
+            menu = navigation.locator("li.fr-nav__item", has=page.locator(f'a.fr-nav__link:text-is("{name}")'))
+            menu.get_by_role("button").click()
+            self.clicks += 1
+            expect(link).to_be_visible()
+        self.click(link, "navigation")
+
+    def field(self, label):
+        """The form field whose label starts with ``label`` (DSFR adds « (Optionnel) » and hints to labels)."""
+        return self.page.get_by_label(re.compile(r"^\s*" + re.escape(label)))
