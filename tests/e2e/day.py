@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
+from common import accessibility
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.axe import assert_accessible
 
@@ -76,7 +77,15 @@ class Day:
         self.clicks = 0
 
     def login(self, user):
-        self.tab.login(user.email, DEFAULT_PASSWORD)
+        """Through the login page (checked too), to the dashboard."""
+        page = self.page
+        self.tab.goto("/comptes/login/")
+        self.check("connexion")
+        page.fill("input[name=login]", user.email)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        with page.expect_event("load"):
+            page.click("form button[type=submit]")
+        expect(page).to_have_url(re.compile(r"/tableau-de-bord/$"))
         self.check("tableau-de-bord")
 
     def check(self, label):
@@ -100,6 +109,11 @@ class Day:
             locator.click()
         self.clicks += 1
         self.check(label)
+
+    def finish(self):
+        """The day is over: the accessibility statement counts the pages it checked (common.accessibility.DAYS)."""
+        print(f"\n{self.tab.name} : {len(self.checked)} pages vérifiées")
+        assert len(self.checked) == accessibility.DAYS[self.tab.name], "update common.accessibility.DAYS"
 
     def start(self, task):
         self.task, self.clicks = task, 0

@@ -94,6 +94,7 @@ def test_the_facilitator_empties_its_queues(tab, facilitator, buyer_org, company
     day.dashboard()
     expect_item(day, "mise à l'emploi à valider", 0)
     expect(page.locator(".passerelle-work")).to_be_visible()
+    day.finish()
 
 
 def test_the_siae_reads_its_orders_and_hours(tab, siae_user, siae_org, company_org):
@@ -112,7 +113,7 @@ def test_the_siae_reads_its_orders_and_hours(tab, siae_user, siae_org, company_o
     )
     HoursStatementFactory(source=source, month=last_month(), hours=60, state=StatementState.VALIDATED)
     HoursStatementFactory(source=source, month=timezone.localdate().replace(day=1), hours=40)
-    day = Day(tab("siae"))
+    day = Day(tab("SIAE"))
     day.login(siae_user)
 
     day.start("Lire ses commandes")
@@ -126,6 +127,7 @@ def test_the_siae_reads_its_orders_and_hours(tab, siae_user, siae_org, company_o
     day.click(day.item_link("relevé d'heures en attente"), "heures-en-attente")
     expect(main(day).get_by_role("row").filter(has_text=contract.reference)).to_contain_text("40")
     day.done()
+    day.finish()
 
 
 def test_the_buyer_follows_its_contracts_and_registers_one(tab, buyer, buyer_org, company_org):
@@ -163,6 +165,7 @@ def test_the_buyer_follows_its_contracts_and_registers_one(tab, buyer, buyer_org
     day.done()
     day.dashboard()
     expect_item(day, "marché en cours de vérification", 1)
+    day.finish()
 
 
 def test_the_company_processes_a_submission_and_declares_a_month(
@@ -198,6 +201,7 @@ def test_the_company_processes_a_submission_and_declares_a_month(
     day.click(main(day).get_by_role("button", name="Déclarer", exact=True), "heures-declarees")
     message(day, "Les heures sont déclarées : le facilitateur va les vérifier.")
     day.done()
+    day.finish()
 
 
 def test_the_prescriber_proposes_a_candidate_for_a_new_position(tab, prescriber, prescriber_org, company_org):
@@ -224,3 +228,4 @@ def test_the_prescriber_proposes_a_candidate_for_a_new_position(tab, prescriber,
     day.done()
     day.dashboard()
     expect_item(day, "candidature proposée au facilitateur", 1)
+    day.finish()
