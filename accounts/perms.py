@@ -46,6 +46,14 @@ RULES = {
     "submission.interview": {Kind.COMPANY},
     "submission.hire": {Kind.COMPANY},
     "submission.refuse": {Kind.FACILITATOR, Kind.COMPANY},
+    # Information sessions (*informations collectives*): the facilitator plans them (and cancels), invites
+    # people from the submissions and the matcher's proposals, and records who came and what came of it;
+    # each invitation goes to the person's prescriber, who answers for them and may sign up its own people.
+    "session.plan": {Kind.FACILITATOR},
+    "session.invite": {Kind.FACILITATOR},
+    "session.register": {Kind.PRESCRIBER},
+    "session.answer": {Kind.PRESCRIBER},
+    "session.attendance": {Kind.FACILITATOR},
     # The facilitator alone validates what public money is counted on.
     "eligibility.check": {Kind.FACILITATOR},
     "placement.validate": {Kind.FACILITATOR},
@@ -103,6 +111,13 @@ def can_see_eligibility(organisation, prescriber_id):
     return sees_everything(organisation) or (
         organisation is not None and organisation.kind == Kind.PRESCRIBER and organisation.pk == prescriber_id
     )
+
+
+def reads_proofs_of(organisation, company_id):
+    """A proof of hours (pay slip, timesheet, invoice) names a person and their pay: the facilitator, who
+    checks it, and the company that declared it read it; nobody else, not even the buyer of the contract
+    nor the SIAE of the order, who see the hours."""
+    return sees_everything(organisation) or (organisation is not None and organisation.pk == company_id)
 
 
 def can_read_prescriber_notes(organisation, prescriber_id):

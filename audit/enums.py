@@ -22,8 +22,14 @@ class AuditAction(models.TextChoices):
     HOURS_DECLARED = "hours_declared", "Déclaration d'heures"
     HOURS_VALIDATED = "hours_validated", "Validation d'heures"
     HOURS_REJECTED = "hours_rejected", "Refus d'heures"
+    HOURS_CORRECTED = "hours_corrected", "Correction d'heures d'un marché clos"
+    CLAUSE_SETTINGS_CHANGED = "clause_settings_changed", "Modification des valeurs de référence"
     CONTRACT_MOVED = "contract_moved", "Changement d'état d'un marché"
     CONTRACT_AWARDED = "contract_awarded", "Attribution d'un marché"
+    # Information sessions: the session's own changes, and each person's way through it.
+    SESSION_SAVED = "session_saved", "Programmation ou modification d'une information collective"
+    SESSION_MOVED = "session_moved", "Changement d'état d'une information collective"
+    INVITATION_MOVED = "invitation_moved", "Invitation à une information collective, réponse, présence ou suite"
 
 
 class Channel(models.TextChoices):

@@ -79,13 +79,16 @@ def prepare(scale):
 
 def plan(per_role=60, slots_per_company=60):
     """Who logs in and what they know: demo logins per role, the facilitator's, and for each company
-    (source, month) pairs nobody has declared yet, so that concurrent declarations never collide."""
+    (source, month, hours) slots nobody has declared yet, so that concurrent declarations never collide, each
+    within the rules a declaration must pass (the month within the source's and the contract's periods, the
+    hours within the placement's monthly cap): a refused declaration would count as a failed request."""
     from accounts.enums import OrganisationKind as Kind
     from accounts.models import Membership
     from demo import accounts as demo
     from marketplace.models import Candidate, Position
+    from procurement import rules
     from procurement.enums import ContractState
-    from procurement.models import Contract, HoursSource, HoursStatement
+    from procurement.models import ClauseSettings, Contract, HoursSource, HoursStatement
     from procurement.services import first_of_month
 
     def admins(kind, **filters):
@@ -103,18 +106,26 @@ def plan(per_role=60, slots_per_company=60):
     candidates = Candidate.objects.consenting().filter(prescriber__in=prescribers)
     companies = admins(Kind.COMPANY, hours_sources__contract__state=ContractState.IN_PROGRESS)
     sources = list(
-        HoursSource.objects.filter(company__in=companies, **in_progress).values_list(
-            "pk", "company_id", "contract__notified_on"
-        )
+        HoursSource.objects.filter(company__in=companies, **in_progress)
+        .exclude(starts_on=None)
+        .values_list("pk", "company_id", "starts_on", "ends_on", "weekly_hours", "contract__ends_on")
     )
     taken = set(HoursStatement.objects.filter(source__in=[s[0] for s in sources]).values_list("source_id", "month"))
     current = first_of_month(datetime.date.today())
+    tolerance = ClauseSettings.current().overtime_tolerance_percent
     slots = {company: [] for company in companies}
-    for source, company, notified_on in sources:
-        month = first_of_month(notified_on)
-        while month <= current and len(slots[company]) < slots_per_company:
-            if (source, month) not in taken:
-                slots[company].append((source, month.strftime("%Y-%m")))
+    for source, company, starts_on, ends_on, weekly, contract_end in sources:
+        month = first_of_month(starts_on)
+        last = min(d for d in (current, ends_on and first_of_month(ends_on), first_of_month(contract_end)) if d)
+        while month <= last and len(slots[company]) < slots_per_company:
+            hours = 100
+            if weekly is not None:
+                cap = rules.monthly_cap(
+                    month=month, weekly_hours=weekly, starts_on=starts_on, ends_on=ends_on, tolerance_percent=tolerance
+                )
+                hours = int(cap.hours * 9 / 10)
+            if (source, month) not in taken and hours > 0:
+                slots[company].append((source, month.strftime("%Y-%m"), hours))
             month = (month + datetime.timedelta(days=32)).replace(day=1)
     return {
         "password": demo.PASSWORD,

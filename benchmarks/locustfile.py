@@ -204,12 +204,12 @@ class Company(LoggedIn):
     def declare_a_month(self):
         if not self.me["slots"]:
             return
-        source, month = self.me["slots"].pop()
+        source, month, hours = self.me["slots"].pop()
         url = f"/marches/heures/declarer/{source}/"
         _, token = self.form(url, name="déclaration d'heures (page)")
         fields = {
             "month": month,
-            "hours": str(random.randint(40, 150)),
+            "hours": str(hours),
             "proof_kind": "payslip",
             "proof": ("bulletin.pdf", PROOF, "application/pdf"),
         }

@@ -98,6 +98,69 @@ OPERATIONS = {
         "Refuser un relevé d'heures",
         "Le facilitateur refuse un relevé déclaré, en disant pourquoi ; l'entreprise en est informée.",
     ),
+    ("post", "/api/v1/hours/validate/"): (
+        "Heures",
+        "Valider plusieurs relevés d'heures",
+        "Le facilitateur valide d'un coup les relevés nommés (en JSON) : chacun est vérifié et inscrit au journal "
+        "d'audit pour lui-même ; la réponse dit lesquels sont validés et, pour les autres, pourquoi.",
+    ),
+    ("post", "/api/v1/hours/{id}/correct/"): (
+        "Heures",
+        "Corriger un relevé d'un marché clos",
+        "Après la clôture, seul le facilitateur corrige les heures arrêtées, avec un motif : la correction (un "
+        "écart, négatif pour retirer des heures) est comptée aussitôt et inscrite au journal d'audit.",
+    ),
+    ("get", "/api/v1/hours/{id}/proof/"): (
+        "Heures",
+        "Télécharger le justificatif d'un relevé",
+        "Le bulletin de paie, le relevé d'heures ou la facture, en pièce jointe, au facilitateur et à l'entreprise "
+        "qui l'a déclaré seulement : 404 pour tout autre appelant, anonyme compris.",
+    ),
+    ("post", "/api/v1/contracts/import-decp/"): (
+        "Marchés",
+        "Importer un fichier DECP",
+        "Un fichier des données essentielles de la commande publique (JSON, envoi multipart) : chaque marché à "
+        "considération sociale devient un marché en brouillon. La réponse est le bilan de la page : importés, "
+        "déjà importés, sans considération sociale, et chaque enregistrement écarté avec ses raisons ; rien "
+        "n'est écrit avec « dry_run ».",
+    ),
+    ("get", "/api/v1/sector-defaults/"): (
+        "Valeurs de référence",
+        "Lister les valeurs de référence des secteurs",
+        "Part de main-d'œuvre et taux d'insertion (en pourcentage) et coût horaire chargé de chaque secteur, qui "
+        "servent à calculer les heures d'un marché.",
+    ),
+    ("get", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Lire les valeurs de référence d'un secteur",
+        "Part de main-d'œuvre et taux d'insertion en pourcentage, coût horaire chargé.",
+    ),
+    ("put", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Remplacer les valeurs de référence d'un secteur",
+        "Le facilitateur seulement ; les taux en pourcentage, au-dessus de 0 et au plus 100.",
+    ),
+    ("patch", "/api/v1/sector-defaults/{sector}/"): (
+        "Valeurs de référence",
+        "Modifier les valeurs de référence d'un secteur",
+        "Le facilitateur seulement ; les taux en pourcentage, au-dessus de 0 et au plus 100.",
+    ),
+    ("get", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Paramètres communs",
+        "Heures par équivalent temps plein (1 607 h par défaut ; le rapport de la MEP comptait 1 741 h), coût "
+        "horaire de référence des SIAE et heures supplémentaires tolérées (en %) au-delà des heures hebdomadaires.",
+    ),
+    ("put", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Remplacer les paramètres communs",
+        "Le facilitateur seulement : chaque chiffre en équivalents temps plein suit aussitôt le nouveau diviseur.",
+    ),
+    ("patch", "/api/v1/clause-settings/"): (
+        "Valeurs de référence",
+        "Modifier les paramètres communs",
+        "Le facilitateur seulement : chaque chiffre en équivalents temps plein suit aussitôt le nouveau diviseur.",
+    ),
     ("get", "/api/v1/reports/summary/"): (
         "Bilans",
         "Chiffres clés d'une période",
@@ -229,6 +292,78 @@ OPERATIONS = {
         "Rechercher une commune d'Île-de-France",
         "Communes d'Île-de-France et arrondissements de Paris (INSEE / IGN via API Géo) : « ?q=paris 11 » ou "
         "« ?q=75011 ».",
+    ),
+    ("get", "/api/v1/sessions/"): (
+        "Informations collectives",
+        "Lister les informations collectives",
+        "Toutes pour le facilitateur ; pour un prescripteur, celles où ses candidats sont invités et celles encore "
+        "programmées ; pour une entreprise, celles de ses offres ; pour un donneur d'ordre, celles des offres de "
+        "ses marchés (les effectifs seulement). Chacune avec son entonnoir : invitées, confirmées, présentes, "
+        "présélectionnées, transmises, embauchées.",
+    ),
+    ("post", "/api/v1/sessions/"): (
+        "Informations collectives",
+        "Programmer une information collective",
+        "Le facilitateur programme une session pour une ou plusieurs offres ouvertes : date et heures, adresse et "
+        "arrondissement ou lien à distance, nombre de places. Les entreprises participantes sont prévenues.",
+    ),
+    ("get", "/api/v1/sessions/{id}/"): (
+        "Informations collectives",
+        "Lire une information collective",
+        "La session, son lieu, ses offres, ses places prises et son entonnoir.",
+    ),
+    ("patch", "/api/v1/sessions/{id}/"): (
+        "Informations collectives",
+        "Modifier une information collective",
+        "Tant qu'elle est programmée : date, lieu, offres ou capacité (jamais sous les places déjà réservées). "
+        "Un changement de date ou de lieu est annoncé aux entreprises et aux prescripteurs des personnes invitées.",
+    ),
+    ("post", "/api/v1/sessions/{id}/attendance/"): (
+        "Informations collectives",
+        "Noter les présences",
+        "À partir du jour de la session, le facilitateur note les personnes présentes et absentes (identifiants "
+        "d'invitations) : toutes sont enregistrées, ou aucune si l'une est refusée.",
+    ),
+    ("post", "/api/v1/sessions/{id}/transition/"): (
+        "Informations collectives",
+        "Annuler une information collective",
+        "« cancelled » : les invitations en attente ou confirmées sont retirées, les prescripteurs et les "
+        "entreprises prévenus. Une session tenue ne s'annule plus.",
+    ),
+    ("get", "/api/v1/invitations/"): (
+        "Informations collectives",
+        "Lister les invitations",
+        "Toutes pour le facilitateur ; celles de ses candidats pour un prescripteur ; pour une entreprise, les "
+        "personnes qui lui sont transmises (jamais les critères d'éligibilité) ; aucune pour un donneur d'ordre.",
+    ),
+    ("post", "/api/v1/invitations/"): (
+        "Informations collectives",
+        "Inviter ou inscrire une personne",
+        "Le facilitateur invite une personne pour une offre de la session (son prescripteur répond pour elle) ; un "
+        "prescripteur inscrit l'une des personnes qu'il accompagne, confirmée d'emblée. Refusé si la session est "
+        "complète.",
+    ),
+    ("get", "/api/v1/invitations/{id}/"): (
+        "Informations collectives",
+        "Lire une invitation",
+        "La personne, l'offre, l'état de l'invitation et, le cas échéant, le motif ou la réorientation.",
+    ),
+    ("get", "/api/v1/invitations/{id}/history/"): (
+        "Informations collectives",
+        "Historique d'une invitation",
+        "Ses changements d'état, par qui et quand ; une entreprise n'en lit que la transmission.",
+    ),
+    ("post", "/api/v1/invitations/{id}/redirection-outcome/"): (
+        "Informations collectives",
+        "Noter la suite d'une réorientation",
+        "Pour une personne réorientée : emploi, formation, VAE, toujours accompagnée ou sans suite.",
+    ),
+    ("post", "/api/v1/invitations/{id}/transition/"): (
+        "Informations collectives",
+        "Faire avancer une invitation",
+        "Le prescripteur confirme ou décline pour la personne ; le facilitateur retire l'invitation, puis donne "
+        "l'issue : présélectionnée, transmise à l'entreprise (la candidature avance d'autant), non retenue (avec un "
+        "motif) ou réorientée. Seuls les changements permis à l'organisation sont acceptés.",
     ),
 }
 

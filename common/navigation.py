@@ -14,6 +14,7 @@ DASHBOARD = ("Tableau de bord", "accounts:dashboard")
 ORGANISATION = ("Mon organisation", "accounts:members")
 SIAE_DIRECTORY = ("Annuaire des SIAE", "procurement:siae_directory")
 JOB_BOARD = ("Offres d'emploi", "marketplace:job_board")
+SESSIONS = ("Informations collectives", "marketplace:session_list")
 
 NAVIGATION = {
     None: [JOB_BOARD, SIAE_DIRECTORY],
@@ -21,7 +22,7 @@ NAVIGATION = {
         DASHBOARD,
         ("Marchés", "procurement:contract_list"),
         ("Bilan", "reporting:report_dashboard"),
-        ("Offres sur mes marchés", "marketplace:my_positions"),
+        ("Recrutement", [("Offres sur mes marchés", "marketplace:my_positions"), SESSIONS]),
         SIAE_DIRECTORY,
         ORGANISATION,
     ],
@@ -39,6 +40,7 @@ NAVIGATION = {
             "Recrutement",
             [
                 ("Mes offres", "marketplace:my_positions"),
+                SESSIONS,
                 ("Candidatures", "marketplace:submission_list"),
                 ("Mises à l'emploi", "marketplace:placement_list"),
             ],
@@ -49,8 +51,14 @@ NAVIGATION = {
     "prescriber": [
         DASHBOARD,
         ("Mon vivier", "marketplace:candidate_list"),
-        ("Candidatures", "marketplace:submission_list"),
-        ("Offres", "marketplace:job_board"),
+        (
+            "Recrutement",
+            [
+                ("Candidatures", "marketplace:submission_list"),
+                SESSIONS,
+                ("Offres", "marketplace:job_board"),
+            ],
+        ),
         SIAE_DIRECTORY,
         ORGANISATION,
     ],
@@ -78,6 +86,7 @@ NAVIGATION = {
             "Recrutement",
             [
                 ("Candidatures", "marketplace:submission_list"),
+                SESSIONS,
                 ("Mises à l'emploi", "marketplace:placement_list"),
                 ("Viviers", "marketplace:candidate_list"),
                 ("Offres", "marketplace:my_positions"),
@@ -122,6 +131,13 @@ ALSO_CURRENT = {
     },
     "marketplace:submission_list": {"marketplace:submission_detail"},
     "marketplace:placement_list": {"marketplace:placement_detail"},
+    "marketplace:session_list": {
+        "marketplace:session_detail",
+        "marketplace:session_create",
+        "marketplace:session_edit",
+        "marketplace:invitation_detail",
+        "matching:session_matches",
+    },
 }
 
 

@@ -24,10 +24,22 @@ FACILITATOR_EMAIL = f"facilitateur@{DEMO_EMAIL_DOMAIN}"
 
 # (key, kind, sub-kind, name, arrondissement INSEE code). Real public bodies by name; the rest is invented.
 NAMED_ORGANISATIONS = [
+    # The MEP's partner buyers of 2008-2009, as its report lists them (domain.md).
     ("ville-de-paris", Kind.BUYER, "", "Ville de Paris", "75104"),
     ("aphp", Kind.BUYER, "", "Assistance Publique – Hôpitaux de Paris (AP-HP)", "75104"),
     ("paris-habitat", Kind.BUYER, "", "Paris Habitat", "75113"),
-    ("ministere", Kind.BUYER, "", "Ministère de la Culture", "75101"),
+    ("region-idf", Kind.BUYER, "", "Conseil régional d'Île-de-France", "75107"),
+    ("semavip", Kind.BUYER, "", "SEMAVIP", "75119"),
+    ("bnf", Kind.BUYER, "", "Bibliothèque nationale de France", "75113"),
+    ("louvre", Kind.BUYER, "", "Musée du Louvre", "75101"),
+    ("minefi", Kind.BUYER, "", "Ministère de l'Économie et des Finances", "75112"),
+    ("justice", Kind.BUYER, "", "Ministère de la Justice", "75101"),
+    ("interieur", Kind.BUYER, "", "Ministère de l'Intérieur", "75108"),
+    ("defense", Kind.BUYER, "", "Ministère des Armées", "75115"),
+    ("premier-ministre", Kind.BUYER, "", "Services du Premier ministre", "75107"),
+    ("sante", Kind.BUYER, "", "Ministère de la Santé", "75107"),
+    ("agriculture", Kind.BUYER, "", "Ministère de l'Agriculture", "75107"),
+    ("affaires-etrangeres", Kind.BUYER, "", "Ministère de l'Europe et des Affaires étrangères", "75107"),
     ("batiment", Kind.COMPANY, "", "Bâtir Paris Rénovation (démo)", "75119"),
     ("proprete", Kind.COMPANY, "", "Net'Services Île-de-France (démo)", "75111"),
     ("espaces-verts", Kind.COMPANY, "", "Jardins de la Bièvre (démo)", "75113"),
@@ -58,9 +70,9 @@ LOGINS = [
     ("polyvalent", "Thomas", "Garnier", ["batiment", "ei"]),
 ]
 
-# Organisations added per unit of scale, with Faker names, on top of the named ones.
+# Organisations added per unit of scale, with Faker names, on top of the named ones. No buyer: every contract
+# belongs to one of the real Paris buyers above, whatever the scale.
 PER_SCALE = [
-    (Kind.BUYER, ""),
     (Kind.COMPANY, ""),
     (Kind.COMPANY, ""),
     (Kind.COMPANY, ""),
@@ -68,6 +80,39 @@ PER_SCALE = [
     (Kind.SIAE, None),  # None: a kind drawn among the SIAE kinds
 ]
 RANDOM_SIAE_KINDS = [SiaeKind.EI, SiaeKind.ETTI, SiaeKind.AI, SiaeKind.ACI, SiaeKind.GEIQ, SiaeKind.EA]
+
+
+# The trades of the named companies; the others get one in turn (``trade_of``). A contract goes to companies
+# of its trade: a cleaning contract to a cleaning company.
+COMPANY_TRADES = {
+    "batiment": ("building", "public_works", "facility_maintenance"),
+    "proprete": ("cleaning", "waste", "reception", "security"),
+    "espaces-verts": ("green_spaces", "public_works"),
+    "restauration": ("catering", "textile", "logistics"),
+}
+TRADES_IN_TURN = [
+    ("building", "facility_maintenance"),
+    ("public_works", "building"),
+    ("cleaning", "reception"),
+    ("catering", "textile"),
+    ("green_spaces", "waste"),
+    ("security", "reception"),
+    ("logistics", "removals", "mail"),
+    ("printing", "mail", "training"),
+]
+
+
+def key_of(organisation):
+    """The key a demo organisation was created with (``contact-<key>@`` in its email)."""
+    return organisation.email.split("@", 1)[0].removeprefix("contact-")
+
+
+def trade_of(organisation):
+    """The sectors a demo company works in."""
+    key = key_of(organisation)
+    if key in COMPANY_TRADES:
+        return COMPANY_TRADES[key]
+    return TRADES_IN_TURN[int(key.rsplit("-", 1)[-1]) % len(TRADES_IN_TURN)]
 
 
 def login_email(local_part):

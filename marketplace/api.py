@@ -2,25 +2,43 @@
 get 404); role rules come from ``accounts.perms`` (403); services do the work (their refusals are 400)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
+from accounts import perms
 from accounts.perms import CanPerform, HasOrganisation
 from common.api_errors import ServiceActions, as_api_error, call_service
-from marketplace import imports, services
-from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
+from marketplace import imports, services, sessions
+from marketplace.enums import InvitationState
+from marketplace.models import (
+    Candidate,
+    CandidateImport,
+    EligibilityCheck,
+    InformationSession,
+    Placement,
+    Position,
+    SessionInvitation,
+    Submission,
+)
 from marketplace.serializers import (
+    AttendanceRequestSerializer,
     CandidateImportSerializer,
     CandidateSerializer,
     DecisionSerializer,
     EligibilityCheckSerializer,
+    InformationSessionSerializer,
+    InvitationStepSerializer,
+    InvitationTransitionRequestSerializer,
     OutcomeSerializer,
     PlacementSerializer,
     PositionSerializer,
+    RedirectionOutcomeRequestSerializer,
+    SessionInvitationSerializer,
+    SessionTransitionRequestSerializer,
     SubmissionSerializer,
     SubmissionTransitionRequestSerializer,
     SubmissionTransitionSerializer,
@@ -252,3 +270,190 @@ class PlacementViewSet(ServiceActions, viewsets.ReadOnlyModelViewSet):
     def outcome(self, request, pk=None):
         """Records where the person stands at the end of a validated placement."""
         return self.run_service(services.record_outcome, OutcomeSerializer)
+
+
+# --- Information sessions ----------------------------------------------------------------------------------
+
+
+class InformationSessionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Information sessions (*informations collectives*) as ``InformationSession.objects.visible_to`` shows them:
+    every one to the facilitator, who plans them; those its people are invited to, and those still planned, to a
+    prescriber; those for its positions to a company, and on its contracts to a buyer (counts only)."""
+
+    serializer_class = InformationSessionSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in ("create", "partial_update", "transition"):
+            return [CanPerform.to("session.plan")()]
+        if self.action == "attendance":
+            return [CanPerform.to("session.attendance")()]
+        return [HasOrganisation()]
+
+    def get_queryset(self):
+        return (
+            InformationSession.objects.visible_to(self.request.organisation)
+            .with_funnel()
+            .for_display()
+            .order_by("-starts_at", "-pk")
+        )
+
+    def _save(self, serializer):
+        data = dict(serializer.validated_data)
+        positions = data.pop("positions", None)
+        session = serializer.instance or InformationSession()
+        if positions is None:
+            positions = list(session.positions.all())
+        for name, value in data.items():
+            setattr(session, name, value)
+        session = call_service(
+            sessions.save_session,
+            session=session,
+            positions=positions,
+            actor=self.request.user,
+            organisation=self.request.organisation,
+        )
+        serializer.instance = self.get_queryset().get(pk=session.pk)
+
+    perform_create = perform_update = _save
+
+    @extend_schema(request=SessionTransitionRequestSerializer, responses=InformationSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Cancels a planned session: the invitations still waiting or confirmed are withdrawn."""
+        payload = SessionTransitionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        session = call_service(
+            sessions.move_session,
+            session=self.get_object(),
+            target=payload.validated_data["to"],
+            reason=payload.validated_data["note"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=session.pk)).data)
+
+    @extend_schema(request=AttendanceRequestSerializer, responses=SessionInvitationSerializer(many=True))
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def attendance(self, request, pk=None):
+        """The attendance sheet, from the session's day on: who came (``present``) and who did not (``absent``),
+        ids of the session's invitations, recorded all together or not at all."""
+        session = self.get_object()
+        payload = AttendanceRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        call_service(
+            sessions.record_attendance,
+            session=session,
+            present=payload.validated_data["present"],
+            absent=payload.validated_data["absent"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        sheet = (
+            SessionInvitation.objects.visible_to(request.organisation)
+            .filter(session=session)
+            .for_display()
+            .prefetch_related("candidate__job_titles", "candidate__skills")
+            .order_by("pk")
+        )
+        return Response(SessionInvitationSerializer(sheet, many=True, context={"request": request}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("session", int, description="Les invitations de cette information collective.")]
+    )
+)
+class SessionInvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Invitations to information sessions, as ``SessionInvitation.objects.visible_to`` shows them: the facilitator
+    every one, a prescriber its own people's, a company the people sent to it. Created by the facilitator (the
+    person's prescriber then answers) or by a prescriber for one of its people (confirmed at once)."""
+
+    serializer_class = SessionInvitationSerializer
+    permission_classes = [HasOrganisation]
+
+    def get_queryset(self):
+        invitations = (
+            SessionInvitation.objects.visible_to(self.request.organisation)
+            .for_display()
+            .prefetch_related("candidate__job_titles", "candidate__skills")
+            .order_by("pk")
+        )
+        session = self.request.query_params.get("session")
+        if session is not None and self.action == "list":
+            if not session.isdigit():
+                raise ValidationError({"session": ["Indiquez le numéro d'une information collective."]})
+            invitations = invitations.filter(session_id=int(session))
+        return invitations
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        organisation = self.request.organisation
+        if not InformationSession.objects.visible_to(organisation).filter(pk=data["session"].pk).exists():
+            raise ValidationError({"session": ["Information collective inconnue."]})
+        if not Candidate.objects.visible_to(organisation).filter(pk=data["candidate"].pk).exists():
+            raise ValidationError(
+                {"candidate": ["Ce candidat n'est pas suivi par votre organisation : seul son prescripteur l'inscrit."]}
+            )
+        invitation = call_service(
+            sessions.invite,
+            session=data["session"],
+            candidate=data["candidate"],
+            position=data["position"],
+            actor=self.request.user,
+            organisation=organisation,
+        )
+        serializer.instance = self.get_queryset().get(pk=invitation.pk)
+
+    @extend_schema(request=InvitationTransitionRequestSerializer, responses=SessionInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Moves an invitation (``to``): the prescriber confirms or declines for the person; the facilitator
+        withdraws it, records presence (``present``, ``absent``), then the outcome (``preselected``, ``sent``,
+        ``not_retained`` with ``not_retained_reason``, ``redirected`` with ``redirection``), which moves the
+        person's submission along. ``note``: a comment."""
+        payload = InvitationTransitionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        invitation = call_service(
+            sessions.move_invitation,
+            invitation=self.get_object(),
+            target=data["to"],
+            reason=data["note"],
+            not_retained_reason=data["not_retained_reason"],
+            redirection=data["redirection"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
+
+    @extend_schema(request=RedirectionOutcomeRequestSerializer, responses=SessionInvitationSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="redirection-outcome",
+        permission_classes=[CanPerform.to("session.attendance")],
+    )
+    def redirection_outcome(self, request, pk=None):
+        """What came of a redirection (a job, a training, a VAE...), recorded by the facilitator."""
+        payload = RedirectionOutcomeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invitation = call_service(
+            sessions.record_redirection_outcome,
+            invitation=self.get_object(),
+            outcome=payload.validated_data["outcome"],
+            actor=request.user,
+            organisation=request.organisation,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=invitation.pk)).data)
+
+    @extend_schema(responses=InvitationStepSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request, pk=None):
+        """The invitation's steps; a company's view starts when the person was sent to it (the comments before may
+        speak of the person's situation)."""
+        invitation = self.get_object()
+        steps = invitation.transitions.select_related("actor", "organisation")
+        if not perms.can_see_eligibility(request.organisation, invitation.candidate.prescriber_id):
+            steps = steps.filter(to_state=InvitationState.SENT)
+        return Response(InvitationStepSerializer(steps, many=True).data)

@@ -9,5 +9,7 @@ router.register("candidate-imports", api.CandidateImportViewSet, basename="api-c
 router.register("eligibility-checks", api.EligibilityCheckViewSet, basename="api-eligibility-check")
 router.register("submissions", api.SubmissionViewSet, basename="api-submission")
 router.register("placements", api.PlacementViewSet, basename="api-placement")
+router.register("sessions", api.InformationSessionViewSet, basename="api-session")
+router.register("invitations", api.SessionInvitationViewSet, basename="api-invitation")
 
 urlpatterns = router.urls

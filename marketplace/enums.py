@@ -114,6 +114,7 @@ class RefusalReason(models.TextChoices):
     CANDIDATE_DECLINED = "candidate_declined", "Le candidat a décliné"
     NO_SHOW = "no_show", "Absence à l'entretien"
     POSITION_FILLED = "position_filled", "Poste déjà pourvu"
+    REDIRECTED = "redirected", "Réorientation vers un autre parcours"
     OTHER = "other", "Autre motif"
 
 
@@ -137,6 +138,49 @@ class PlacementOutcome(models.TextChoices):
 
 
 DURABLE_OUTCOMES = frozenset({PlacementOutcome.CDI, PlacementOutcome.LONG_CDD, PlacementOutcome.QUALIFYING_TRAINING})
+
+
+class SessionState(models.TextChoices):
+    """An information session (*information collective*): planned, then held once attendance is recorded."""
+
+    PLANNED = "planned", "Programmée"
+    HELD = "held", "Tenue"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class InvitationState(models.TextChoices):
+    """A person's way through an information session, from the invitation to its outcome; a hire is read
+    from the submission the session moved along (``SessionInvitation.submission``)."""
+
+    INVITED = "invited", "En attente de réponse"
+    CONFIRMED = "confirmed", "Venue confirmée"
+    DECLINED = "declined", "Déclinée"
+    WITHDRAWN = "withdrawn", "Invitation retirée"
+    PRESENT = "present", "Présente"
+    ABSENT = "absent", "Absente"
+    PRESELECTED = "preselected", "Présélectionnée"
+    SENT = "sent", "Transmise à l'entreprise"
+    NOT_RETAINED = "not_retained", "Non retenue"
+    REDIRECTED = "redirected", "Réorientée"
+
+
+class Redirection(models.TextChoices):
+    """Where the facilitator sends a person the session's positions do not suit."""
+
+    TRAINING = "training", "Formation"
+    OTHER_OFFER = "other_offer", "Autre offre d'emploi"
+    OTHER_PROGRAMME = "other_programme", "Autre dispositif d'accompagnement"
+
+
+class RedirectionOutcome(models.TextChoices):
+    """What came of a redirection, recorded later (the MEP reports jobs, training and VAE reached, and those
+    still followed)."""
+
+    JOB = "job", "Emploi"
+    TRAINING = "training", "Formation"
+    VAE = "vae", "Validation des acquis de l'expérience (VAE)"
+    STILL_FOLLOWED = "still_followed", "Toujours accompagnée"
+    NO_FOLLOW_UP = "no_follow_up", "Sans suite"
 
 
 class ImportState(models.TextChoices):

@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
@@ -13,10 +16,12 @@ from marketplace.enums import (
     PlacementState,
     PositionState,
     ProofKind,
+    Redirection,
+    RedirectionOutcome,
     RefusalReason,
     SubmissionState,
 )
-from marketplace.models import Candidate, Position
+from marketplace.models import Candidate, InformationSession, Position, Submission
 from reference.forms import CommuneField, JobTitleField, MultipleJobTitleField
 from reference.models import Commune, Occupation, Skill
 
@@ -409,3 +414,185 @@ class AnonymiseForm(DsfrBaseForm):
         label="Je confirme l'anonymisation : elle est définitive.",
         required=True,
     )
+
+
+# --- Information sessions ----------------------------------------------------------------------------------
+
+
+def position_label(position):
+    return f"{position.job_title.label} – {position.company.name} ({position.commune})"
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, position):
+        return position_label(position)
+
+
+class PositionsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, position):
+        return position_label(position)
+
+
+class SessionForm(forms.ModelForm, DsfrBaseForm):
+    """Plans or changes an information session: the day and times are typed apart, as people say them."""
+
+    positions = PositionsChoiceField(
+        label="Offres présentées",
+        help_text="Une ou plusieurs offres ouvertes, d'une ou de plusieurs entreprises.",
+        queryset=Position.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    day = forms.DateField(label="Date", widget=DATE_INPUT)
+    start_time = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}))
+    commune = CommuneField(label="Arrondissement ou commune", required=False)
+    online_link = forms.URLField(
+        label="Lien de connexion", help_text="Pour une session à distance.", assume_scheme="https", required=False
+    )
+
+    class Meta:
+        model = InformationSession
+        fields = ["title", "positions", "is_online", "address", "commune", "online_link", "capacity"]
+        help_texts = {
+            "address": "Sauf si la session se tient à distance.",
+            "online_link": "Pour une session à distance.",
+        }
+
+    field_order = ["title", "positions", "day", "start_time", "end_time"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        session = self.instance
+        offered = Q(state=PositionState.OPEN)
+        if session.pk:
+            offered |= Q(pk__in=session.positions.values("pk"))
+        self.fields["positions"].queryset = (
+            Position.objects.filter(offered).for_display().order_by("company__name", "job_title__label", "pk")
+        )
+        if session.pk:
+            starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+            self.initial.update(day=starts.date(), start_time=starts.time(), end_time=ends.time())
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            zone = timezone.get_current_timezone()
+            self.instance.starts_at = timezone.make_aware(datetime.datetime.combine(day, start), zone)
+            self.instance.ends_at = timezone.make_aware(datetime.datetime.combine(day, end), zone)
+            if end <= start:
+                self.add_error("end_time", "L'heure de fin doit suivre l'heure de début.")
+        return cleaned
+
+
+class SessionCancelForm(DsfrBaseForm):
+    """Cancelling a session is final: confirmed first (a modal, or a page without JavaScript)."""
+
+    CONSEQUENCE = (
+        "L'information collective sera annulée pour de bon : les invitations en attente ou confirmées sont retirées, "
+        "les prescripteurs et les entreprises sont prévenus. Les candidatures restent à présélectionner."
+    )
+    reason = forms.CharField(
+        label="Motif de l'annulation", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
+    )
+
+
+class SessionInviteForm(DsfrBaseForm):
+    """The facilitator invites people from the submissions to the session's positions, still to preselect."""
+
+    submissions = forms.ModelMultipleChoiceField(
+        label="Candidatures à ces offres", queryset=Submission.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, submissions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submissions"].queryset = submissions
+        self.fields["submissions"].label_from_instance = lambda s: (
+            f"{s.candidate.full_name} ({s.candidate.prescriber.name}) – {s.position.job_title.label}, "
+            f"{s.position.company.name}"
+        )
+
+
+class SessionRegisterForm(DsfrBaseForm):
+    """A prescriber signs up one of the people it follows for one of the session's positions."""
+
+    candidate = forms.ModelChoiceField(label="Personne de votre vivier", queryset=Candidate.objects.none())
+    position = PositionChoiceField(label="Offre", queryset=Position.objects.none())
+
+    def __init__(self, *args, candidates, positions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = candidates
+        self.fields["position"].queryset = positions
+
+
+# Moves of an invitation that end the person's way through the session: confirmed first (a modal, or a page
+# without JavaScript), saying what follows. The others move forward, one button each.
+INVITATION_CONSEQUENCES = {
+    "decline": "La personne ne viendra pas : sa place se libère et le facilitateur en est prévenu.",
+    "withdraw": "L'invitation sera retirée : la place se libère et le prescripteur de la personne en est prévenu.",
+    "not_retain": (
+        "La candidature de la personne à cette offre sera refusée pour de bon, avec ce motif, que son prescripteur "
+        "reçoit pour l'accompagner vers une autre offre."
+    ),
+    "redirect": (
+        "La candidature de la personne à cette offre sera close pour de bon ; son prescripteur apprend vers quoi "
+        "elle est réorientée. Vous noterez plus tard la suite de la réorientation."
+    ),
+}
+
+
+class InvitationMoveForm(DsfrBaseForm):
+    """One move of an invitation, among those ``INVITATION_WORKFLOW.moves`` offers this organisation now: the motive
+    only when not retaining the person, the redirection only when redirecting them (both required there)."""
+
+    to = forms.ChoiceField(widget=forms.HiddenInput)
+    not_retained_reason = forms.ChoiceField(
+        label="Motif",
+        choices=[("", "Sélectionner un motif")]
+        + [(c, label) for c, label in RefusalReason.choices if c != RefusalReason.REDIRECTED],
+        error_messages={"required": "Choisissez dans la liste pourquoi la personne n'est pas retenue."},
+    )
+    redirection = forms.ChoiceField(
+        label="Réorientée vers",
+        choices=[("", "Sélectionner une réorientation")] + Redirection.choices,
+        error_messages={"required": "Choisissez dans la liste vers quoi la personne est réorientée."},
+    )
+    reason = forms.CharField(
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
+    )
+
+    def __init__(self, *args, moves, target=None, **kwargs):
+        target = target or (args[0].get("to") if args and args[0] else None)
+        kwargs.setdefault("auto_id", f"id_{target or 'move'}_%s")
+        super().__init__(*args, initial={"to": target}, **kwargs)
+        self.fields["to"].choices = [(m.target, m.label) for m in moves]
+        self.move = next((m for m in moves if m.target == target), None)
+        name = self.move.name if self.move else ""
+        if name != "not_retain":
+            del self.fields["not_retained_reason"]
+        if name != "redirect":
+            del self.fields["redirection"]
+
+    @property
+    def target(self):
+        return self.move.target if self.move else ""
+
+    @property
+    def label(self):
+        return self.move.label if self.move else ""
+
+    @property
+    def consequence(self):
+        return INVITATION_CONSEQUENCES.get(self.move.name, "") if self.move else ""
+
+    def service_kwargs(self):
+        return {
+            "target": self.cleaned_data["to"],
+            "reason": self.cleaned_data["reason"],
+            "not_retained_reason": self.cleaned_data.get("not_retained_reason", ""),
+            "redirection": self.cleaned_data.get("redirection", ""),
+        }
+
+
+class RedirectionOutcomeForm(DsfrBaseForm):
+    outcome = forms.ChoiceField(label="Suite de la réorientation", choices=RedirectionOutcome.choices)

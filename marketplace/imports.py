@@ -44,6 +44,7 @@ from marketplace.enums import (
     Situation,
 )
 from marketplace.models import Candidate, CandidateImport
+from marketplace.rules import check_age_criteria
 from reference.models import Commune, JobTitle
 
 REQUIRED = [
@@ -388,6 +389,12 @@ class RowParser:
                 errors.append(f"situation « {get['situation']} » inconnue (valeurs possibles : {_labels(Situation)})")
         candidate.level1_criteria = _codes(get["criteres_niveau1"], Level1Criterion, "critère(s) de niveau 1", errors)
         candidate.level2_criteria = _codes(get["criteres_niveau2"], Level2Criterion, "critère(s) de niveau 2", errors)
+        if getattr(candidate, "birth_date", None):
+            age_error = check_age_criteria(
+                candidate.level2_criteria, birth_date=candidate.birth_date, on_day=timezone.localdate()
+            )
+            if age_error:
+                errors.append(age_error[0].lower() + age_error[1:].rstrip("."))
         job_titles = []
         for code in filter(None, (c.strip() for c in get["appellations"].split("|"))):
             if code.isdigit() and int(code) in self.job_titles:

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from accounts import perms
 from accounts.enums import OrganisationKind
+from accounts.workflows import TransitionLog
 from marketplace.enums import (
     DURABLE_OUTCOMES,
     ContractType,
     FrenchLevel,
     ImportState,
+    InvitationState,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
@@ -26,7 +28,10 @@ from marketplace.enums import (
     PositionState,
     ProofKind,
     QualificationLevel,
+    Redirection,
+    RedirectionOutcome,
     RefusalReason,
+    SessionState,
     Sex,
     Situation,
     SubmissionState,
@@ -489,6 +494,255 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} n° {self.object_id}"
+
+
+# --- Information sessions (*informations collectives*) ----------------------------------------------------
+
+IS = InvitationState
+
+# A seat is held from the invitation on, unless the person declined or the facilitator withdrew it.
+SEAT_HOLDING_STATES = tuple(state for state in IS if state not in (IS.DECLINED, IS.WITHDRAWN))
+# The session's funnel: each stage counts the invitations that reached it (the states only move forward).
+FUNNEL_STAGES = {
+    "invited": ("Invitées", tuple(state for state in IS if state != IS.WITHDRAWN)),
+    "confirmed": (
+        "Confirmées",
+        (IS.CONFIRMED, IS.PRESENT, IS.ABSENT, IS.PRESELECTED, IS.SENT, IS.NOT_RETAINED, IS.REDIRECTED),
+    ),
+    "present": ("Présentes", (IS.PRESENT, IS.PRESELECTED, IS.SENT, IS.NOT_RETAINED, IS.REDIRECTED)),
+    "preselected": ("Présélectionnées", (IS.PRESELECTED, IS.SENT)),
+    "sent": ("Transmises à l'entreprise", (IS.SENT,)),
+}
+# Beside the funnel: where the others stopped.
+FUNNEL_SIDES = {
+    "declined": ("Déclinées", (IS.DECLINED,)),
+    "absent": ("Absentes", (IS.ABSENT,)),
+    "not_retained": ("Non retenues", (IS.NOT_RETAINED,)),
+    "redirected": ("Réorientées", (IS.REDIRECTED,)),
+}
+
+
+def _funnel_counts(prefix=""):
+    """Aggregates of the funnel over the invitations reached through ``prefix`` (``"invitations__"`` from a
+    session), hires read from the submission each session moved along."""
+    key = f"{prefix}pk"
+    counts = {
+        name: models.Count(key, filter=models.Q(**{f"{prefix}state__in": states}))
+        for name, (_, states) in {**FUNNEL_STAGES, **FUNNEL_SIDES}.items()
+    }
+    counts["hired"] = models.Count(
+        key, filter=models.Q(**{f"{prefix}state": IS.SENT, f"{prefix}submission__state": SubmissionState.HIRED})
+    )
+    counts["seats_taken"] = models.Count(key, filter=models.Q(**{f"{prefix}state__in": SEAT_HOLDING_STATES}))
+    return counts
+
+
+class InformationSessionQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees every session. A prescriber sees those its candidates are invited to, and the
+        sessions still planned, to which it may sign up the people it follows (their date, place and positions:
+        no one's name). A company sees the sessions for its positions, a buyer those for positions on its
+        contracts: counts only, since ``SessionInvitation.objects.visible_to`` shows it no one. Nobody else any."""
+        if perms.sees_everything(organisation):
+            return self
+        positions = InformationSession.positions.through.objects.filter(informationsession=models.OuterRef("pk"))
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            invited = SessionInvitation.objects.filter(
+                session=models.OuterRef("pk"), candidate__prescriber=organisation
+            )
+            return self.filter(models.Q(state=SessionState.PLANNED) | models.Exists(invited))
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(models.Exists(positions.filter(position__company=organisation)))
+        if _is(organisation, OrganisationKind.BUYER):
+            return self.filter(models.Exists(positions.filter(position__contract__buyer=organisation)))
+        return self.none()
+
+    def with_funnel(self):
+        """Each session with its counts (``funnel_invited``… ``funnel_hired``, ``funnel_seats_taken``), in the
+        session's own query: one join on its invitations and their submissions."""
+        return self.annotate(**{f"funnel_{name}": count for name, count in _funnel_counts("invitations__").items()})
+
+    def for_display(self):
+        return self.select_related("commune").prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.for_display().order_by("pk"))
+        )
+
+
+class InformationSession(models.Model):
+    """An information session (*information collective*) the facilitator runs for one or more open positions of
+    one or several companies: people invited through their prescribers come, and the facilitator preselects
+    those it sends to the companies (see ``marketplace.sessions``)."""
+
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    positions = models.ManyToManyField(Position, related_name="information_sessions", verbose_name="offres")
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    is_online = models.BooleanField("à distance", default=False)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    commune = models.ForeignKey(
+        "reference.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="arrondissement ou commune",
+    )
+    online_link = models.URLField("lien de connexion", blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        "nombre de places", validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    state = models.CharField("état", max_length=20, choices=SessionState.choices, default=SessionState.PLANNED)
+    organiser = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisée par"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    objects = InformationSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "information collective"
+        verbose_name_plural = "informations collectives"
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_it_starts",
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                violation_error_message="La fin de la session doit suivre son début.",
+            )
+        ]
+        # The reports count the sessions held over a period.
+        indexes = [models.Index(fields=["state", "starts_at"], name="session_state_start_idx")]
+
+    def __str__(self):
+        return f"Information collective du {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+    @property
+    def place(self):
+        if self.is_online:
+            return "À distance"
+        return ", ".join(part for part in (self.address, str(self.commune or "")) if part)
+
+    @property
+    def day(self):
+        return timezone.localdate(self.starts_at)
+
+    def funnel(self):
+        """(label, count) of each stage, then of the sides, from ``with_funnel``'s annotations."""
+        stages = [(label, getattr(self, f"funnel_{name}")) for name, (label, _) in FUNNEL_STAGES.items()]
+        return stages + [("Embauchées", self.funnel_hired)]
+
+    def funnel_sides(self):
+        return [(label, getattr(self, f"funnel_{name}")) for name, (label, _) in FUNNEL_SIDES.items()]
+
+    @property
+    def seats_left(self):
+        return max(self.capacity - self.funnel_seats_taken, 0)
+
+
+class InformationSessionTransition(TransitionLog):
+    states = SessionState
+
+    session = models.ForeignKey(
+        InformationSession, on_delete=models.CASCADE, related_name="transitions", verbose_name="information collective"
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'information collective"
+
+
+class SessionInvitationQuerySet(models.QuerySet):
+    def visible_to(self, organisation):
+        """The facilitator sees every invitation; a prescriber its own candidates'; a company the people sent
+        to it (from "sent to company" on, for its positions); a buyer none (counts only)."""
+        if perms.sees_everything(organisation):
+            return self
+        if _is(organisation, OrganisationKind.PRESCRIBER):
+            return self.filter(candidate__prescriber=organisation)
+        if _is(organisation, OrganisationKind.COMPANY):
+            return self.filter(position__company=organisation, state=InvitationState.SENT)
+        return self.none()
+
+    def holding_a_seat(self):
+        return self.filter(state__in=SEAT_HOLDING_STATES)
+
+    def for_display(self):
+        return self.select_related(
+            "candidate__prescriber", "position__job_title", "position__company", "submission", "session"
+        )
+
+    def funnel(self):
+        """The funnel's counts over these invitations, in one query (``marketplace.sessions.activity``)."""
+        return self.aggregate(**_funnel_counts())
+
+
+class SessionInvitation(models.Model):
+    """One person invited to an information session for one of its positions, answered for by their prescriber,
+    then marked present or absent and given an outcome by the facilitator. ``submission``: the person's
+    submission to that position, which the outcome moves along (created when the prescriber confirms, if the
+    invitation came from the matcher's proposals)."""
+
+    session = models.ForeignKey(
+        InformationSession, on_delete=models.PROTECT, related_name="invitations", verbose_name="information collective"
+    )
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="session_invitations", verbose_name="candidat"
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="session_invitations", verbose_name="offre"
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="session_invitations",
+        verbose_name="candidature",
+    )
+    state = models.CharField("état", max_length=20, choices=InvitationState.choices, default=InvitationState.INVITED)
+    state_changed_at = models.DateTimeField("dernier changement d'état", default=timezone.now)
+    not_retained_reason = models.CharField(
+        "motif de non-sélection", max_length=30, choices=RefusalReason.choices, blank=True
+    )
+    redirection = models.CharField("réorientation", max_length=20, choices=Redirection.choices, blank=True)
+    redirection_outcome = models.CharField(
+        "suite de la réorientation", max_length=20, choices=RedirectionOutcome.choices, blank=True
+    )
+    redirection_outcome_at = models.DateTimeField("suite enregistrée le", null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="invitée par"
+    )
+    created_at = models.DateTimeField("invitée le", default=timezone.now)
+
+    objects = SessionInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation à une information collective"
+        verbose_name_plural = "invitations à une information collective"
+        ordering = ["candidate__last_name", "candidate__first_name", "pk"]
+        constraints = [
+            # Once declined or withdrawn, the person may be invited again: a new row.
+            models.UniqueConstraint(
+                fields=["session", "candidate"],
+                condition=models.Q(state__in=SEAT_HOLDING_STATES),
+                name="unique_invitation_per_session",
+                violation_error_message="Cette personne est déjà invitée à cette information collective.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} – {self.session}"
+
+
+class SessionInvitationTransition(TransitionLog):
+    states = InvitationState
+
+    invitation = models.ForeignKey(
+        SessionInvitation, on_delete=models.CASCADE, related_name="transitions", verbose_name="invitation"
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "changement d'état d'invitation à une information collective"
 
 
 class CandidateImportQuerySet(models.QuerySet):

@@ -22,21 +22,21 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from accounts import perms
 from audit.enums import AuditAction, ErasureReason
 from audit.models import AuditEvent
 from audit.services import record
 from common.exports import Table, to_xlsx
+from common.pseudonyms import pseudonym
 from marketplace import changes
 from marketplace.enums import (
     ContractType,
+    InvitationState,
     Level1Criterion,
     Level2Criterion,
     PlacementState,
@@ -46,6 +46,8 @@ from marketplace.models import (
     Candidate,
     EligibilityCheck,
     Placement,
+    SessionInvitation,
+    SessionInvitationTransition,
     Submission,
     SubmissionTransition,
 )
@@ -53,13 +55,6 @@ from marketplace.workflows import ACTIVE_STATES
 from notifications.services import erase_details
 from procurement.enums import StatementState
 from procurement.models import HoursStatement
-
-
-def pseudonym(candidate_id):
-    """The same short code for the same person in every file, from which only the holder of
-    ``SECRET_KEY`` can go back to the person."""
-    digest = salted_hmac("passerelle.marketplace.pseudonym", str(candidate_id)).hexdigest()
-    return f"P-{digest[:10].upper()}"
 
 
 def person_label(candidate, organisation):
@@ -157,8 +152,8 @@ def record_table(candidate):
 
 def export_tables(candidate):
     """The person's data, one table per kind: record, eligibility checks, submissions and their
-    history, placements, hours, and who did what with their data (audit log). Ten queries, whatever
-    the person's history."""
+    history, placements, hours, information sessions and their history, and who did what with their
+    data (audit log). Twelve queries, whatever the person's history."""
     checks = EligibilityCheck.objects.filter(candidate=candidate).select_related(
         "checked_by", "checked_by_organisation"
     )
@@ -173,6 +168,12 @@ def export_tables(candidate):
     )
     statements = HoursStatement.objects.filter(source__placement__submission__candidate=candidate).select_related(
         "source__placement"
+    )
+    invitations = SessionInvitation.objects.filter(candidate=candidate).select_related(
+        "session", "position__job_title", "position__company"
+    )
+    steps = SessionInvitationTransition.objects.filter(invitation__candidate=candidate).select_related(
+        "actor", "organisation"
     )
     events = AuditEvent.objects.filter(candidate=candidate).select_related("actor_organisation")
     return [
@@ -262,6 +263,43 @@ def export_tables(candidate):
             ],
         ),
         Table(
+            "informations-collectives",
+            "Informations collectives",
+            ["Invitation n°", "Session du", "Lieu", "Offre", "Entreprise", "État", "Motif de non-sélection"]
+            + ["Réorientation", "Suite de la réorientation"],
+            [
+                [
+                    i.pk,
+                    _when(i.session.starts_at),
+                    i.session.place,
+                    i.position.job_title.label,
+                    i.position.company.name,
+                    i.get_state_display(),
+                    i.get_not_retained_reason_display(),
+                    i.get_redirection_display(),
+                    i.get_redirection_outcome_display(),
+                ]
+                for i in invitations
+            ],
+        ),
+        Table(
+            "informations-collectives-historique",
+            "Historique des invitations",
+            ["Invitation n°", "Le", "De", "Vers", "Par", "Organisation", "Commentaire"],
+            [
+                [
+                    t.invitation_id,
+                    _when(t.at),
+                    t.get_from_state_display(),
+                    t.get_to_state_display(),
+                    str(t.actor),
+                    t.organisation.name,
+                    t.reason,
+                ]
+                for t in steps
+            ],
+        ),
+        Table(
             "tracabilite",
             "Traçabilité",
             ["Le", "Action", "Organisation"],
@@ -303,13 +341,17 @@ def export_candidate(*, candidate, fmt, actor, organisation):
 # --- Anonymisation --------------------------------------------------------------------------------
 
 ALREADY_DONE = "Les données de cette personne sont déjà anonymisées."
+# Invitations of a person still expected at an information session.
+EXPECTED_AT_SESSION = (InvitationState.INVITED, InvitationState.CONFIRMED)
 
 
 def has_work_in_progress(candidate):
-    """Submissions still moving or hires waiting for validation: they are closed first."""
+    """Submissions still moving, hires waiting for validation or information sessions the person is expected at:
+    they are closed first."""
     return (
         Submission.objects.filter(candidate=candidate, state__in=ACTIVE_STATES).exists()
         or Placement.objects.filter(submission__candidate=candidate, state=PlacementState.PENDING).exists()
+        or SessionInvitation.objects.filter(candidate=candidate, state__in=EXPECTED_AT_SESSION).exists()
     )
 
 
@@ -326,17 +368,20 @@ def _erase(candidate, now):
     EligibilityCheck.objects.filter(candidate=candidate).update(criteria=[], note="")
     Submission.objects.filter(candidate=candidate).update(note="")
     SubmissionTransition.objects.filter(submission__candidate=candidate).update(note="")
+    SessionInvitationTransition.objects.filter(invitation__candidate=candidate).update(reason="")
     Placement.objects.filter(submission__candidate=candidate).update(decision_note="")
     statements = HoursStatement.objects.filter(source__placement__submission__candidate=candidate)
     proofs = list(statements.exclude(proof="").values_list("proof", flat=True))
-    statements.update(proof="", reason="")
-    transaction.on_commit(lambda: [default_storage.delete(proof) for proof in proofs])
+    statements.update(proof="", proof_content_type="", reason="")
+    storage = HoursStatement._meta.get_field("proof").storage
+    transaction.on_commit(lambda: [storage.delete(proof) for proof in proofs])
     # What notifications say about the person (their name, reasons written about them), in every
     # organisation's notifications about the person or one of their rows.
     erase_details(
         [candidate],
         Submission.objects.filter(candidate=candidate),
         Placement.objects.filter(submission__candidate=candidate),
+        SessionInvitation.objects.filter(candidate=candidate),
         statements,
     )
     changes.candidates_changed([candidate.pk])  # consent withdrawn: the matcher proposes the person no more
@@ -348,8 +393,9 @@ def _anonymise(candidate, *, actor, organisation, reason, reference=""):
         raise ValidationError(ALREADY_DONE)
     if has_work_in_progress(candidate):
         raise ValidationError(
-            "Cette personne a une candidature en cours ou une embauche à valider : refusez-la (ou demandez "
-            "au prescripteur de la retirer) avant d'anonymiser ses données."
+            "Cette personne a une candidature en cours, une embauche à valider ou une invitation à une information "
+            "collective en attente : refusez-la, retirez l'invitation (ou demandez au prescripteur de la retirer "
+            "ou de la décliner) avant d'anonymiser ses données."
         )
     _erase(candidate, timezone.now())
     record(
@@ -386,8 +432,9 @@ def months_before(moment, months):
 
 def inactive_candidates(*, months, now=None):
     """Candidates not anonymised yet with no activity since ``months`` ago: not created or edited,
-    not submitted and no submission of theirs moved, no eligibility check, no hire created, decided,
-    started, running or closed, and no hours declared, decided or worked in that time."""
+    not submitted and no submission of theirs moved, not invited to an information session nor moved along
+    one, no eligibility check, no hire created, decided, started, running or closed, and no hours declared,
+    decided or worked in that time."""
     cutoff = months_before(now or timezone.now(), months)
     day = timezone.localdate(cutoff)
     active = [
@@ -401,6 +448,9 @@ def inactive_candidates(*, months, now=None):
             | Q(planned_end_date__gte=day)
         ).values("submission__candidate_id"),
         # NOT IN a list holding NULL matches nothing: SIAE orders' hours have no person.
+        SessionInvitation.objects.filter(Q(created_at__gte=cutoff) | Q(state_changed_at__gte=cutoff)).values(
+            "candidate_id"
+        ),
         HoursStatement.objects.filter(Q(declared_at__gte=cutoff) | Q(decided_at__gte=cutoff) | Q(month__gte=day))
         .exclude(source__placement=None)
         .values("source__placement__submission__candidate_id"),

@@ -5,25 +5,33 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import perms
 from marketplace.enums import (
     ContractType,
+    InvitationState,
     Level1Criterion,
     Level2Criterion,
     PlacementOutcome,
     PositionState,
     ProofKind,
+    Redirection,
+    RedirectionOutcome,
     RefusalReason,
+    SessionState,
     SubmissionState,
 )
 from marketplace.models import (
     Candidate,
     CandidateImport,
     EligibilityCheck,
+    InformationSession,
     Placement,
     Position,
+    SessionInvitation,
+    SessionInvitationTransition,
     Submission,
     SubmissionTransition,
 )
@@ -277,6 +285,153 @@ class DecisionSerializer(serializers.Serializer):
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=PlacementOutcome.choices)
+
+
+# --- Information sessions ----------------------------------------------------------------------------------
+
+
+class SessionFunnelSerializer(serializers.Serializer):
+    """How many people reached each stage (invited → confirmed → present → preselected → sent → hired), and where
+    the others stopped."""
+
+    invited = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    present = serializers.IntegerField()
+    preselected = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    hired = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    not_retained = serializers.IntegerField()
+    redirected = serializers.IntegerField()
+
+
+class InformationSessionSerializer(serializers.ModelSerializer):
+    serializer_related_field = ReferenceRelatedField
+
+    positions = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Position.objects.all(), help_text="Offres ouvertes présentées (une ou plusieurs)."
+    )
+    companies = serializers.SerializerMethodField(help_text="Entreprises participantes : celles des offres.")
+    commune_name = serializers.CharField(source="commune.name", read_only=True, default=None)
+    place = serializers.CharField(read_only=True)
+    seats_taken = serializers.IntegerField(source="funnel_seats_taken", read_only=True)
+    state = serializers.ChoiceField(SessionState.choices, read_only=True)
+    funnel = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InformationSession
+        fields = [
+            "id",
+            "title",
+            "positions",
+            "companies",
+            "starts_at",
+            "ends_at",
+            "is_online",
+            "address",
+            "commune",
+            "commune_name",
+            "online_link",
+            "place",
+            "capacity",
+            "seats_taken",
+            "state",
+            "funnel",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_companies(self, session) -> list[str]:
+        return sorted({position.company.name for position in session.positions.all()})
+
+    @extend_schema_field(SessionFunnelSerializer)
+    def get_funnel(self, session):
+        return {name: getattr(session, f"funnel_{name}") for name in SessionFunnelSerializer._declared_fields}
+
+
+class SessionTransitionRequestSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        [(SessionState.CANCELLED.value, SessionState.CANCELLED.label)],
+        help_text="« cancelled » : annule la session (elle est tenue dès qu'une présence est notée).",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class AttendanceRequestSerializer(serializers.Serializer):
+    present = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    absent = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+
+
+class SessionInvitationSerializer(serializers.ModelSerializer):
+    session = serializers.PrimaryKeyRelatedField(queryset=InformationSession.objects.all())
+    candidate = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.all())
+    position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all())
+    candidate_details = serializers.SerializerMethodField()
+    job_title_label = serializers.CharField(source="position.job_title.label", read_only=True)
+    company_name = serializers.CharField(source="position.company.name", read_only=True)
+    state = serializers.ChoiceField(InvitationState.choices, read_only=True)
+    # Declared so that the schema admits "" (none): DRF drops ``allow_blank`` from read-only model fields.
+    not_retained_reason = serializers.ChoiceField(RefusalReason.choices, allow_blank=True, read_only=True)
+    redirection = serializers.ChoiceField(Redirection.choices, allow_blank=True, read_only=True)
+    redirection_outcome = serializers.ChoiceField(RedirectionOutcome.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = SessionInvitation
+        fields = [
+            "id",
+            "session",
+            "candidate",
+            "candidate_details",
+            "position",
+            "job_title_label",
+            "company_name",
+            "submission",
+            "state",
+            "state_changed_at",
+            "not_retained_reason",
+            "redirection",
+            "redirection_outcome",
+            "created_at",
+        ]
+        read_only_fields = ["submission", "state_changed_at", "created_at"]
+
+    def get_candidate_details(self, invitation) -> dict:
+        return candidate_representation(invitation.candidate, self.context["request"].organisation)
+
+
+class InvitationTransitionRequestSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(InvitationState.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    not_retained_reason = serializers.ChoiceField(
+        [(c, label) for c, label in RefusalReason.choices if c != RefusalReason.REDIRECTED],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Pour « not_retained » : pourquoi la personne n'est pas retenue.",
+    )
+    redirection = serializers.ChoiceField(
+        Redirection.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Pour « redirected » : vers quoi la personne est réorientée.",
+    )
+
+
+class RedirectionOutcomeRequestSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(RedirectionOutcome.choices)
+
+
+class InvitationStepSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_full_name", read_only=True)
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+    from_state = serializers.ChoiceField(InvitationState.choices, allow_blank=True, read_only=True)
+    to_state = serializers.ChoiceField(InvitationState.choices, read_only=True)
+
+    class Meta:
+        model = SessionInvitationTransition
+        fields = ["from_state", "to_state", "actor", "organisation", "at", "reason"]
 
 
 class CandidateImportSerializer(serializers.ModelSerializer):

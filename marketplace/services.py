@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import build, record, record_each
 from common.db import analyze
-from marketplace import changes, workflows
+from marketplace import changes, rules, workflows
 from marketplace.enums import ContractType, PlacementState, PositionState, RefusalReason, SubmissionState
 from marketplace.models import (
     Candidate,
@@ -29,7 +29,8 @@ from marketplace.models import (
 )
 from notifications.services import notify
 from procurement.enums import ContractState, Modality
-from procurement.models import Contract, HoursSource
+from procurement.models import Contract
+from procurement.services import open_hours_source
 from reference.models import JobTitle, Occupation, Skill
 
 # Contracts on which a company may post positions: awarded to it and not over.
@@ -155,6 +156,11 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
     if not candidate.has_consent:
         raise ValidationError(CONSENT_REQUIRED)
     candidate.full_clean()
+    age_error = rules.check_age_criteria(
+        candidate.level2_criteria, birth_date=candidate.birth_date, on_day=timezone.localdate()
+    )
+    if age_error:
+        raise ValidationError({"level2_criteria": age_error})
     if before is not None:
         links = (("job_titles", job_titles), ("skills", skills))
         changed = _changed_fields(before, candidate) + [n for n, new in links if _changed_links(before, n, new)]
@@ -243,6 +249,11 @@ def record_eligibility_check(*, candidate, criteria, actor, organisation, note="
     if candidate.is_anonymised:
         raise ValidationError(ANONYMISED)
     now = timezone.now()
+    age_error = rules.check_age_criteria(
+        [item["criterion"] for item in criteria], birth_date=candidate.birth_date, on_day=timezone.localdate(now)
+    )
+    if age_error:
+        raise ValidationError({"criteria": age_error})
     check = EligibilityCheck.objects.create(
         candidate=candidate,
         criteria=criteria,
@@ -428,7 +439,6 @@ def _notify_company(placement, text, details=""):
     )
 
 
-@transaction.atomic
 def placement_validation_blocker(placement):
     """Why the facilitator cannot validate this hire now, in French, or None: the placement's page shows it
     before the click, and ``validate_placement`` refuses for it."""
@@ -438,9 +448,23 @@ def placement_validation_blocker(placement):
             f"Aucune vérification d'éligibilité valide au {placement.hired_on:%d/%m/%Y}, date de l'embauche : "
             "la mise à l'emploi ne peut pas être validée."
         )
-    return None
+    # One full-time job at a time: the person's other validated placements over the same period.
+    others = (
+        Placement.objects.filter(submission__candidate_id=candidate_id, state=PlacementState.VALIDATED)
+        .exclude(pk=placement.pk)
+        .values_list("pk", "weekly_hours", "start_date", "planned_end_date")
+    )
+    return rules.check_concurrent_hours(
+        placement.weekly_hours,
+        [
+            (pk, hours)
+            for pk, hours, start, end in others
+            if rules.overlaps(placement.start_date, placement.planned_end_date, start, end)
+        ],
+    )
 
 
+@transaction.atomic
 def validate_placement(*, placement, actor, organisation, note=""):
     """The facilitator validates a hire whose candidate had a valid eligibility check on the hiring
     date; this opens the placement's line in the hours ledger (a ``HoursSource``)."""
@@ -449,12 +473,15 @@ def validate_placement(*, placement, actor, organisation, note=""):
     if blocker:
         raise ValidationError(blocker)
     position = placement.position
-    placement.hours_source = HoursSource.objects.create(
-        contract_id=position.contract_id,
-        company_id=position.company_id,
+    placement.hours_source = open_hours_source(
+        contract=Contract.objects.get(pk=position.contract_id),
+        company=position.company,
         modality=MODALITY_BY_CONTRACT_TYPE.get(placement.contract_type, Modality.DIRECT_HIRE),
         label=f"Mise à l'emploi n° {placement.pk} – {position.job_title.label} "
         f"({placement.get_contract_type_display()})",
+        starts_on=placement.start_date,
+        ends_on=placement.planned_end_date,
+        weekly_hours=placement.weekly_hours,
     )
     placement.state = PlacementState.VALIDATED
     placement.decided_by, placement.decided_at, placement.decision_note = actor, timezone.now(), note

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace.views import candidates, personal_data, placements, positions, submissions
+from marketplace.views import candidates, personal_data, placements, positions, sessions, submissions
 
 app_name = "marketplace"
 
@@ -37,4 +37,17 @@ urlpatterns = [
     path("mises-a-l-emploi/<int:pk>/decision/", placements.placement_decide, name="placement_decide"),
     path("mises-a-l-emploi/<int:pk>/sortie/", placements.placement_outcome, name="placement_outcome"),
     path("suivi/", placements.follow_up, name="follow_up"),
+    # Information sessions (*informations collectives*) and the invitations to them.
+    path("informations-collectives/", sessions.session_list, name="session_list"),
+    path("informations-collectives/nouvelle/", sessions.session_edit, name="session_create"),
+    path("informations-collectives/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("informations-collectives/<int:pk>/modifier/", sessions.session_edit, name="session_edit"),
+    path("informations-collectives/<int:pk>/annuler/", sessions.session_cancel, name="session_cancel"),
+    path("informations-collectives/<int:pk>/inviter/", sessions.session_invite, name="session_invite"),
+    path("informations-collectives/<int:pk>/inscrire/", sessions.session_register, name="session_register"),
+    path("informations-collectives/invitations/<int:pk>/", sessions.invitation_detail, name="invitation_detail"),
+    path("informations-collectives/invitations/<int:pk>/etat/", sessions.invitation_move, name="invitation_move"),
+    path(
+        "informations-collectives/invitations/<int:pk>/suite/", sessions.invitation_outcome, name="invitation_outcome"
+    ),
 ]

@@ -11,4 +11,11 @@ urlpatterns = [
     path("offres/<int:pk>/propositions/demander/", views.position_matches_ask, name="position_matches_ask"),
     path("candidats/<int:pk>/offres-proposees/", views.candidate_matches, name="candidate_matches"),
     path("rapprochement/equite/", views.fairness_report, name="matching_fairness"),
+    # People to invite to an information session, from every pool.
+    path("informations-collectives/<int:pk>/propositions/", views.session_matches, name="session_matches"),
+    path(
+        "informations-collectives/<int:pk>/propositions/inviter/",
+        views.session_matches_invite,
+        name="session_matches_invite",
+    ),
 ]

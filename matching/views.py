@@ -10,13 +10,15 @@ from django.views.decorators.http import require_POST
 
 from accounts import perms
 from accounts.perms import organisation_required
-from marketplace import services
-from marketplace.models import Candidate, Position
+from marketplace import services, sessions
+from marketplace.enums import SessionState
+from marketplace.models import Candidate, InformationSession, Position
 from matching import engine, fairness
 from matching import services as matching_services
 from matching.scoring import active_scorer
 
 PROPOSALS_SHOWN = 20
+SESSION_PROPOSALS_SHOWN = 10
 CLOSE_OCCUPATIONS_SHOWN = 10
 
 
@@ -36,6 +38,15 @@ class Eligibility:
         self.value, self.label, self.badge = value, engine.Eligibility.LABELS[value], self.BADGES[value]
 
 
+def _matched_rows(proposals, candidates, flags):
+    """The proposals the organisation may see (``candidates``: loaded through ``visible_to``), with eligibility."""
+    return [
+        {"proposal": p, "candidate": candidates[p.object_id], "eligibility": Eligibility(flags[p.object_id])}
+        for p in proposals
+        if p.object_id in candidates
+    ]
+
+
 @organisation_required("matching.read")
 def position_matches(request, pk):
     organisation = request.organisation
@@ -50,11 +61,7 @@ def position_matches(request, pk):
         .in_bulk([p.object_id for p in proposals])
     )
     flags = engine.eligibility_flags(list(candidates))
-    rows = [
-        {"proposal": p, "candidate": candidates[p.object_id], "eligibility": Eligibility(flags[p.object_id])}
-        for p in proposals
-        if p.object_id in candidates
-    ]
+    rows = _matched_rows(proposals, candidates, flags)
     return render(
         request,
         "matching/position_matches.html",
@@ -133,6 +140,58 @@ def candidate_matches(request, pk):
             "can_submit": perms.can(organisation, "submission.create") and candidate.has_consent,
         },
     )
+
+
+@organisation_required("session.invite")
+def session_matches(request, pk):
+    """The matcher's proposals for each position of an information session, from every pool, for the facilitator
+    to invite: people already holding a seat are left out."""
+    organisation = request.organisation
+    if not perms.can(organisation, "matching.read"):
+        raise PermissionDenied("Votre organisation n'a pas accès aux propositions du rapprochement.")
+    session = get_object_or_404(InformationSession.objects.visible_to(organisation), pk=pk)
+    positions = list(session.positions.for_display().order_by("company__name", "pk"))
+    seated = set(session.invitations.holding_a_seat().values_list("candidate_id", flat=True))
+    scorer = active_scorer()
+    ranked = {}
+    for position in positions:
+        proposals = engine.rank_candidates(position.pk, limit=SESSION_PROPOSALS_SHOWN + len(seated), scorer=scorer)
+        ranked[position.pk] = [p for p in proposals if p.object_id not in seated][:SESSION_PROPOSALS_SHOWN]
+    ids = {p.object_id for proposals in ranked.values() for p in proposals}
+    candidates = Candidate.objects.visible_to(organisation).select_related("commune", "prescriber").in_bulk(ids)
+    flags = engine.eligibility_flags(list(candidates))
+    return render(
+        request,
+        "matching/session_matches.html",
+        {
+            "session": session,
+            "blocks": [{"position": p, "rows": _matched_rows(ranked[p.pk], candidates, flags)} for p in positions],
+            "scorer": scorer,
+            "can_invite": session.state == SessionState.PLANNED,
+        },
+    )
+
+
+@require_POST
+@organisation_required("session.invite")
+def session_matches_invite(request, pk):
+    """One click: the facilitator invites a proposed person; their prescriber is asked to answer for them."""
+    session = get_object_or_404(InformationSession.objects.visible_to(request.organisation), pk=pk)
+    position = get_object_or_404(Position.objects.visible_to(request.organisation), pk=request.POST.get("position"))
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.organisation), pk=request.POST.get("candidate"))
+    try:
+        sessions.invite(
+            session=session,
+            candidate=candidate,
+            position=position,
+            actor=request.user,
+            organisation=request.organisation,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, f"{candidate.full_name} est invité(e) : {candidate.prescriber.name} est prévenu.")
+    return redirect("matching:session_matches", pk=session.pk)
 
 
 @organisation_required("matching.fairness")

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from procurement.enums import StatementState
 from procurement.models import (
@@ -82,9 +84,18 @@ class HoursStatementAdmin(admin.ModelAdmin):
     list_display = ["source", "month", "hours", "state"]
     list_filter = ["state", "modality"]
     raw_id_fields = ["source", "adjusts", "declared_by", "decided_by"]
+    # A proof has no URL (procurement/proofs.py): the admin links to the view that checks who asks.
+    exclude = ["proof"]
 
     def get_readonly_fields(self, request, obj=None):
         """A validated statement is immutable; decisions go through the facilitator's pages."""
         if obj is not None and obj.state == StatementState.VALIDATED:
-            return [f.name for f in self.model._meta.fields]
-        return ["state", "decided_by", "decided_at"]
+            return [f.name for f in self.model._meta.fields if f.name != "proof"] + ["proof_link"]
+        return ["state", "decided_by", "decided_at", "proof_link"]
+
+    @admin.display(description="justificatif")
+    def proof_link(self, statement):
+        if not statement.proof:
+            return "—"
+        url = reverse("procurement:statement_proof", args=[statement.pk])
+        return format_html('<a href="{}">{}</a>', url, statement.get_proof_kind_display() or "Télécharger")

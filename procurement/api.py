@@ -2,28 +2,38 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from accounts.perms import CanPerform, HasOrganisation
-from common.api_errors import ServiceActions
-from procurement import progress, services
+from common.api_errors import ServiceActions, as_api_error
+from procurement import decp, progress, proofs, services
 from procurement.enums import ContractState, Sector, StatementState
 from procurement.forms import SiaeFilter
-from procurement.models import Award, Contract, HoursStatement, SiaeOrder, SiaeProfile
+from procurement.models import Award, ClauseSettings, Contract, HoursStatement, SectorDefaults, SiaeOrder, SiaeProfile
 from procurement.serializers import (
     AwardRequestSerializer,
+    ClauseSettingsSerializer,
     ContractSerializer,
     ContractTransitionRequestSerializer,
+    CorrectionSerializer,
+    DecpImportReportSerializer,
+    DecpImportRequestSerializer,
     HoursStatementSerializer,
     RejectSerializer,
+    SectorDefaultsSerializer,
     SiaeOrderSerializer,
     SiaeProfileSerializer,
+    ValidateManyResultSerializer,
+    ValidateManySerializer,
 )
 
 
@@ -75,7 +85,27 @@ class ContractViewSet(
     def get_permissions(self):
         if self.action == "create":
             return [HasOrganisation(), CanPerform.to("contract.create")()]
+        if self.action == "import_decp":
+            return [HasOrganisation(), CanPerform.to("contract.import_decp")()]
         return super().get_permissions()
+
+    @extend_schema(request=DecpImportRequestSerializer, responses=DecpImportReportSerializer)
+    @action(detail=False, methods=["post"], url_path="import-decp", parser_classes=[MultiPartParser])
+    def import_decp(self, request):
+        """Imports a DECP file (multipart): the records with a social consideration become draft contracts.
+        Answers the page's report; nothing is written with ``dry_run``."""
+        payload = DecpImportRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            report = decp.import_decp(
+                raw=decp.read_upload(payload.validated_data["file"]),
+                actor=request.user,
+                organisation=request.organisation,
+                dry_run=payload.validated_data["dry_run"],
+            )
+        except DjangoValidationError as exc:
+            raise as_api_error(DjangoValidationError({"file": exc.messages})) from exc
+        return Response(DecpImportReportSerializer.of(report, dry_run=payload.validated_data["dry_run"]))
 
     @extend_schema(request=ContractTransitionRequestSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
@@ -99,6 +129,7 @@ class ContractViewSet(
                 "hours_validated": state.validated,
                 "hours_pending": state.pending,
                 "rate": state.rate,
+                "rate_label": state.rate_label,
                 "by_modality": dict(sorted(state.by_modality.items())),
                 "by_month": [
                     {"month": m, "declared": d, "validated": v, "cumulative_validated": c}
@@ -176,9 +207,17 @@ class HoursViewSet(
         )
 
     def get_permissions(self):
-        needed = {"create": "hours.declare", "validate": "hours.validate", "reject": "hours.validate"}.get(self.action)
+        needed = {
+            "create": "hours.declare",
+            "validate": "hours.validate",
+            "validate_many": "hours.validate",
+            "reject": "hours.validate",
+            "correct": "hours.validate",
+        }.get(self.action)
         if needed:
             return [HasOrganisation(), CanPerform.to(needed)()]
+        if self.action == "proof":
+            return [AllowAny()]  # anonymous callers get the same 404 as outsiders
         return super().get_permissions()
 
     @extend_schema(request=None, responses=HoursStatementSerializer)
@@ -186,7 +225,86 @@ class HoursViewSet(
     def validate(self, request, pk=None):
         return self.run_service(services.validate_statement)
 
+    # JSON only: a form would send each id as a field, and Django caps the number of fields of a request. Its own
+    # operation id: the generated one collides with the single statement's « validate ».
+    @extend_schema(
+        operation_id="v1_hours_validate_many", request=ValidateManySerializer, responses=ValidateManyResultSerializer
+    )
+    @action(detail=False, methods=["post"], url_path="validate", url_name="validate-many", parser_classes=[JSONParser])
+    def validate_many(self, request):
+        """Validates several statements, each checked and audited on its own: one refusal leaves the others."""
+        payload = ValidateManySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        statements = self.get_queryset().filter(pk__in=payload.validated_data["statements"]).order_by("month", "pk")
+        validated, refused = services.validate_statements(
+            statements=list(statements), actor=request.user, organisation=request.organisation
+        )
+        return Response(
+            ValidateManyResultSerializer(
+                {
+                    "validated": [statement.pk for statement in validated],
+                    "refused": [{"id": statement.pk, "errors": errors} for statement, errors in refused],
+                }
+            ).data
+        )
+
+    @extend_schema(request=CorrectionSerializer, responses=HoursStatementSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """The facilitator's correction of a closed contract's validated statement (answers the correction)."""
+        return self.run_service(services.correct_closed_statement, CorrectionSerializer)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def proof(self, request, pk=None):
+        """The proof, as an attachment, to the facilitator and the declaring company only (404 for anyone else)."""
+        organisation = getattr(request, "organisation", None) if request.user.is_authenticated else None
+        if not str(pk).isdecimal() or int(pk) > 2**63 - 1:
+            raise Http404
+        statement = HoursStatement.objects.proofs_readable_by(organisation).exclude(proof="").filter(pk=pk).first()
+        if statement is None:
+            raise Http404
+        return proofs.proof_response(statement)
+
     @extend_schema(request=RejectSerializer, responses=HoursStatementSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self.run_service(services.reject_statement, RejectSerializer)
+
+
+class SectorDefaultsViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Reference values per sector: read by every organisation, changed by the facilitator."""
+
+    serializer_class = SectorDefaultsSerializer
+    queryset = SectorDefaults.objects.order_by("sector")
+    lookup_field = "sector"
+    pagination_class = None
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [HasOrganisation()]
+        return [HasOrganisation(), CanPerform.to("clause_settings.edit")()]
+
+
+class ClauseSettingsView(generics.RetrieveUpdateAPIView):
+    """Settings shared by every contract (FTE divisor, SIAE hourly cost, overtime tolerance): read by every
+    organisation, changed by the facilitator; every FTE figure follows the divisor."""
+
+    serializer_class = ClauseSettingsSerializer
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [HasOrganisation()]
+        return [HasOrganisation(), CanPerform.to("clause_settings.edit")()]
+
+    def get_object(self):
+        return ClauseSettings.current()

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from procurement import api
@@ -7,5 +8,9 @@ router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("siae", api.SiaeViewSet, basename="siae")
 router.register("siae-orders", api.SiaeOrderViewSet, basename="siae-order")
 router.register("hours", api.HoursViewSet, basename="hours")
+router.register("sector-defaults", api.SectorDefaultsViewSet, basename="sector-defaults")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("clause-settings/", api.ClauseSettingsView.as_view(), name="clause-settings"),
+    *router.urls,
+]

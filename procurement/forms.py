@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from dsfr.forms import DsfrBaseForm
@@ -5,11 +7,39 @@ from dsfr.forms import DsfrBaseForm
 from accounts.enums import OrganisationKind, SiaeKind
 from accounts.models import Organisation
 from common.forms import TrimmedDecimals
+from procurement import rules
 from procurement.enums import AwardRole, ContractState, Modality, ProofKind, Sector
 from procurement.models import ClauseSettings, Contract, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Commune
 
-PERCENT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "required": False}
+# Rates are typed in percent everywhere (site and API); ``procurement.rules.check_percent`` says what is allowed.
+PERCENT = {"max_digits": 6, "decimal_places": 2, "required": False}
+
+
+def percent_of(fraction):
+    """0.5000 (stored) -> 50 (shown, as people write it; 12.5 stays 12.5): at most the two decimals the field
+    accepts back."""
+    value = (Decimal(fraction) * 100).quantize(Decimal("0.01"))
+    return value.normalize() if value != value.to_integral() else value.quantize(1)
+
+
+RATE_LABELS = {
+    "labour_share_percent": "La part de main-d'œuvre",
+    "insertion_rate_percent": "Le taux d'insertion",
+}
+AMOUNT_LABELS = {"amount_excl_vat": "Le montant HT", "hourly_cost": "Le coût horaire chargé"}
+
+
+def check_rates_and_amounts(form, cleaned):
+    """The rules of ``procurement.rules`` on the form's fields, so each message sits on its field."""
+    for name, label in RATE_LABELS.items():
+        error = rules.check_percent(cleaned.get(name), label) if name in form.fields else None
+        if error:
+            form.add_error(name, error)
+    for name, label in AMOUNT_LABELS.items():
+        error = rules.check_positive(cleaned.get(name), label) if name in form.fields else None
+        if error:
+            form.add_error(name, error)
 
 
 class ContractForm(forms.ModelForm, DsfrBaseForm):
@@ -64,13 +94,14 @@ class ContractForm(forms.ModelForm, DsfrBaseForm):
         for name in ("labour_share", "insertion_rate"):
             value = getattr(self.instance, name)
             if value is not None:
-                self.initial[f"{name}_percent"] = value * 100
+                self.initial[f"{name}_percent"] = percent_of(value)
 
     def clean(self):
         cleaned = super().clean()
         notified_on, ends_on = cleaned.get("notified_on"), cleaned.get("ends_on")
         if notified_on and ends_on and ends_on < notified_on:
             self.add_error("ends_on", "La date de fin doit suivre la date de notification.")
+        check_rates_and_amounts(self, cleaned)
         return cleaned
 
     def _post_clean(self):
@@ -112,9 +143,33 @@ class DecpUploadForm(DsfrBaseForm):
 
 
 class SectorDefaultsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
+    """Per-sector reference values, rates in percent like everywhere else (stored as fractions)."""
+
+    labour_share_percent = forms.DecimalField(label="Part de main-d'œuvre (%)", **{**PERCENT, "required": True})
+    insertion_rate_percent = forms.DecimalField(label="Taux d'insertion (%)", **{**PERCENT, "required": True})
+
     class Meta:
         model = SectorDefaults
-        fields = ["labour_share", "insertion_rate", "hourly_cost"]
+        fields = ["labour_share_percent", "insertion_rate_percent", "hourly_cost"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("labour_share", "insertion_rate"):
+            value = getattr(self.instance, name, None)
+            if value is not None:
+                self.initial[f"{name}_percent"] = percent_of(value)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_rates_and_amounts(self, cleaned)
+        return cleaned
+
+    def _post_clean(self):
+        for name in ("labour_share", "insertion_rate"):
+            percent = self.cleaned_data.get(f"{name}_percent")
+            if percent is not None:
+                setattr(self.instance, name, percent / 100)
+        super()._post_clean()
 
 
 SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDefaultsForm, extra=0)
@@ -123,7 +178,7 @@ SectorDefaultsFormSet = forms.modelformset_factory(SectorDefaults, form=SectorDe
 class ClauseSettingsForm(TrimmedDecimals, forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = ClauseSettings
-        fields = ["fte_divisor", "siae_hourly_cost"]
+        fields = ["fte_divisor", "siae_hourly_cost", "overtime_tolerance_percent"]
 
 
 class SiaeProfileForm(forms.ModelForm, DsfrBaseForm):
@@ -165,6 +220,16 @@ class DeclareHoursForm(DsfrBaseForm):
     hours = forms.DecimalField(label="Heures", max_digits=8, decimal_places=2)
     proof_kind = forms.ChoiceField(label="Type de justificatif", choices=ProofKind.choices)
     proof = forms.FileField(label="Justificatif (PDF, JPEG ou PNG)")
+
+
+class CorrectionForm(DsfrBaseForm):
+    hours = forms.DecimalField(
+        label="Heures à ajouter ou à retirer",
+        max_digits=8,
+        decimal_places=2,
+        help_text="Un nombre négatif retire des heures ; le relevé corrigé ne change pas.",
+    )
+    reason = forms.CharField(label="Motif de la correction", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RejectForm(DsfrBaseForm):

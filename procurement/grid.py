@@ -35,17 +35,21 @@ class Cell:
     # The validated statement a company may correct (``declare_hours?corrige=``).
     original: int | None = None
 
-    def html(self, *, month, source, declare_url):
+    def html(self, *, month, source, declare_url, correct_closed=False):
         if not (self.pending or self.validated or self.rejected):
             return EMPTY
         parts = []
         if self.pending or self.validated:
             figure = format_html("{} h", number(self.hours))
-            if declare_url and self.original:
+            correct_url = None
+            if self.original and declare_url:
+                correct_url = f"{declare_url}?corrige={self.original}"
+            elif self.original and correct_closed:
+                correct_url = reverse("procurement:statement_correct", args=[self.original])
+            if correct_url:
                 figure = format_html(
-                    '<a href="{}?corrige={}">{}<span class="fr-sr-only"> : corriger {} de {}</span></a>',
-                    declare_url,
-                    self.original,
+                    '<a href="{}">{}<span class="fr-sr-only"> : corriger {} de {}</span></a>',
+                    correct_url,
                     figure,
                     month.strftime("%m/%Y"),
                     source.label,
@@ -77,6 +81,8 @@ class Grid:
     months: list
     rows: list
     correctable_company_id: int | None
+    # A closed contract's validated months, which the facilitator alone corrects (``statement_correct``).
+    correct_closed: bool = False
 
     @property
     def recent(self):
@@ -119,7 +125,11 @@ class Grid:
                 "",
                 "{}",
                 (
-                    (row.cells.get(month, Cell()).html(month=month, source=source, declare_url=declare_url),)
+                    (
+                        row.cells.get(month, Cell()).html(
+                            month=month, source=source, declare_url=declare_url, correct_closed=self.correct_closed
+                        ),
+                    )
                     for month in months
                 ),
             )
@@ -127,7 +137,7 @@ class Grid:
         return format_html_join("\n", "{}", ((line,) for line in lines))
 
 
-def month_grid(contract, sources, statements, *, today, correctable_company_id=None):
+def month_grid(contract, sources, statements, *, today, correctable_company_id=None, correct_closed=False):
     """The grid of ``sources`` (a list) from ``statements`` (``(pk, source_id, month, hours, state, adjusts_id)``
     tuples): months from the contract's start (or its first statement) to this month or its end (or its last
     statement), newest first."""
@@ -157,10 +167,10 @@ def month_grid(contract, sources, statements, *, today, correctable_company_id=N
     if contract.ends_on:
         end = min(end, contract.ends_on.replace(day=1))
     if start is None:
-        return Grid([], list(rows.values()), correctable_company_id)
+        return Grid([], list(rows.values()), correctable_company_id, correct_closed)
     start = min(start, first or start)
     end = max(end, last or end, start)
     months = [end]
     while months[-1] > start:
         months.append(_previous(months[-1]))
-    return Grid(months, list(rows.values()), correctable_company_id)
+    return Grid(months, list(rows.values()), correctable_company_id, correct_closed)

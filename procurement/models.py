@@ -1,6 +1,8 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -18,6 +20,7 @@ from procurement.enums import (
 )
 
 FRACTION_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+POSITIVE = [MinValueValidator(Decimal("0.01"), "La valeur doit être positive.")]
 
 
 class SectorDefaults(models.Model):
@@ -61,6 +64,14 @@ class ClauseSettings(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Convertit le montant d'une commande à une SIAE en heures d'insertion quand elle ne les déclare pas.",
     )
+    overtime_tolerance_percent = models.DecimalField(
+        "heures supplémentaires tolérées (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
+        help_text="Au-delà des heures hebdomadaires d'une mise à l'emploi, jamais au-delà de 48 h par semaine.",
+    )
 
     class Meta:
         verbose_name = "paramètres de référence"
@@ -101,8 +112,10 @@ class Contract(models.Model):
     title = models.CharField("objet", max_length=500)
     sector = models.CharField("secteur", max_length=30, choices=Sector.choices)
     cpv_code = models.CharField("code CPV", max_length=10, blank=True)
-    amount_excl_vat = models.DecimalField("montant HT (€)", max_digits=14, decimal_places=2)
+    amount_excl_vat = models.DecimalField("montant HT (€)", max_digits=14, decimal_places=2, validators=POSITIVE)
     notified_on = models.DateField("date de notification", null=True, blank=True)
+    # Set by the « Démarrer l'exécution » transition: hours count from the notification, or from this date.
+    execution_started_on = models.DateField("début d'exécution", null=True, blank=True)
     ends_on = models.DateField("date de fin", null=True, blank=True)
     place_of_execution = models.ForeignKey(
         "reference.Commune", on_delete=models.PROTECT, null=True, blank=True, verbose_name="lieu d'exécution"
@@ -113,7 +126,9 @@ class Contract(models.Model):
     # Clause hours: computed from the parameters below, or entered directly by the buyer.
     labour_share = models.DecimalField("part de main-d'œuvre", max_digits=5, decimal_places=4, null=True, blank=True)
     insertion_rate = models.DecimalField("taux d'insertion", max_digits=5, decimal_places=4, null=True, blank=True)
-    hourly_cost = models.DecimalField("coût horaire chargé (€)", max_digits=8, decimal_places=2, null=True, blank=True)
+    hourly_cost = models.DecimalField(
+        "coût horaire chargé (€)", max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     hours_entered = models.PositiveIntegerField("heures saisies directement", null=True, blank=True)
     clause_hours = models.PositiveIntegerField("heures d'insertion", default=0)
     allowed_modalities = models.JSONField("modalités autorisées", default=list, blank=True)
@@ -144,6 +159,11 @@ class Contract(models.Model):
     def get_allowed_modalities_display(self):
         labels = dict(Modality.choices)
         return [labels.get(value, value) for value in self.allowed_modalities]
+
+    @property
+    def hours_start(self):
+        """Hours count from the notification, or from the start of execution when it was not recorded."""
+        return self.notified_on or self.execution_started_on
 
 
 class ContractTransition(models.Model):
@@ -188,7 +208,8 @@ class Award(models.Model):
 
 class HoursSource(models.Model):
     """What insertion hours are declared against: a validated placement (marketplace) or an SIAE
-    order. The ledger only knows this row, so it does not depend on where hours come from."""
+    order. The ledger only knows this row, so it does not depend on where hours come from: whoever
+    creates it copies the limits its hours must respect (period, weekly hours, planned hours)."""
 
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="hours_sources", verbose_name="marché"
@@ -198,6 +219,22 @@ class HoursSource(models.Model):
     )
     modality = models.CharField("modalité", max_length=30, choices=Modality.choices)
     label = models.CharField("libellé", max_length=300)
+    starts_on = models.DateField("début", null=True, blank=True)
+    ends_on = models.DateField("fin", null=True, blank=True, help_text="Vide : sans date de fin (CDI).")
+    weekly_hours = models.DecimalField(
+        "heures hebdomadaires",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Celles d'une mise à l'emploi : elles plafonnent les heures de chaque mois.",
+    )
+    planned_hours = models.PositiveIntegerField(
+        "heures prévues",
+        null=True,
+        blank=True,
+        help_text="Celles d'une commande à une SIAE : au-delà, un avertissement.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -299,7 +336,15 @@ class SiaeOrder(models.Model):
 
 
 def proof_upload_to(statement, filename):
-    return f"justificatifs/{statement.month:%Y/%m}/{filename}"
+    """A random name: the uploaded one may name the person, and a name that can be guessed is a leak."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"justificatifs/{statement.month:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def proof_storage():
+    """Proofs (pay slips, timesheets, invoices) live in their own storage, outside MEDIA_ROOT, and have no
+    URL: only ``procurement.views.statement_proof`` serves them, after checking who asks."""
+    return storages["proofs"]
 
 
 class HoursStatementQuerySet(models.QuerySet):
@@ -319,6 +364,14 @@ class HoursStatementQuerySet(models.QuerySet):
         )
         return self.filter(source__in=sources)
 
+    def proofs_readable_by(self, organisation):
+        """Statements whose proof the organisation may download (``perms.reads_proofs_of``)."""
+        if organisation is None:
+            return self.none()
+        if perms.sees_everything(organisation):
+            return self
+        return self.filter(source__company=organisation)
+
     def counted(self):
         """Statements that count as declared: pending or validated, not rejected."""
         return self.exclude(state=StatementState.REJECTED)
@@ -334,8 +387,12 @@ class HoursStatement(models.Model):
     month = models.DateField("mois", help_text="Premier jour du mois.")
     hours = models.DecimalField("heures", max_digits=8, decimal_places=2)
     modality = models.CharField("modalité", max_length=30, choices=Modality.choices)
-    proof = models.FileField("justificatif", upload_to=proof_upload_to, blank=True)
+    proof = models.FileField("justificatif", upload_to=proof_upload_to, storage=proof_storage, blank=True)
     proof_kind = models.CharField("type de justificatif", max_length=20, choices=ProofKind.choices, blank=True)
+    proof_content_type = models.CharField("type de fichier du justificatif", max_length=50, blank=True)
+    # The limit the hours were checked against when declared, and what the facilitator must know when validating.
+    limit_note = models.CharField("plafond vérifié", max_length=500, blank=True)
+    warning = models.CharField("avertissement", max_length=500, blank=True)
     state = models.CharField(
         "état", max_length=20, choices=StatementState.choices, default=StatementState.DECLARED, db_index=True
     )
@@ -343,6 +400,8 @@ class HoursStatement(models.Model):
     adjusts = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="adjustments", verbose_name="corrige"
     )
+    # A correction the facilitator made after the contract closed (the only writes a closed ledger accepts).
+    by_facilitator = models.BooleanField("correction du facilitateur", default=False)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from procurement.enums import SIAE_MODALITIES, ContractState, Modality, ProgressStatus, StatementState
 from procurement.models import ClauseSettings, HoursStatement, SiaeOrder
+from procurement.rules import progress_label
 
 ZERO = Decimal("0")
 
@@ -86,6 +87,11 @@ class Progress:
     def rate(self):
         """Share of the due hours validated, in percent."""
         return round(self.validated * 100 / self.due, 1) if self.due else None
+
+    @property
+    def rate_label(self):
+        """« 112 % — objectif dépassé »: over-delivery is legitimate, and said so."""
+        return progress_label(self.rate)
 
     @property
     def siae_share(self):

@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from audit.enums import AuditAction
 from audit.services import record
 from common.formats import number
 from notifications.services import notify
-from procurement import forecast, workflows
+from procurement import forecast, rules, workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
     Award,
@@ -34,6 +34,7 @@ from procurement.models import (
 )
 from procurement.progress import months_between
 from procurement.proofs import check_proof
+from procurement.rules import first_of_month
 
 
 def clause_hours_from(*, amount, labour_share, insertion_rate, hourly_cost):
@@ -65,6 +66,23 @@ def size_clause(contract):
     return contract
 
 
+def check_figures(contract):
+    """Rates are percentages above 0 and at most 100 (stored as fractions); amount and hourly cost are
+    positive. Every way in (page, API, import) goes through here: 5 for 5 % must not size 83,333 h."""
+    errors = {}
+    for field, label in (("labour_share", "La part de main-d'œuvre"), ("insertion_rate", "Le taux d'insertion")):
+        value = getattr(contract, field)
+        error = rules.check_percent(None if value is None else Decimal(value) * 100, label)
+        if error:
+            errors[field] = error
+    for field, label in (("amount_excl_vat", "Le montant HT"), ("hourly_cost", "Le coût horaire chargé")):
+        error = rules.check_positive(getattr(contract, field), label)
+        if error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_contract(*, contract, actor, organisation):
     """Creates or updates a contract (already filled by a form or serializer) with its clause sized.
     A buyer registers contracts for itself; the facilitator for the buyer it names."""
@@ -81,6 +99,7 @@ def save_contract(*, contract, actor, organisation):
             raise PermissionDenied("Ce marché n'est plus modifiable : seul un brouillon peut l'être.")
     if contract.buyer_id is None or contract.buyer.kind != OrganisationKind.BUYER:
         raise ValidationError({"buyer": "Choisissez un donneur d'ordre."})
+    check_figures(contract)
     size_clause(contract)
     contract.full_clean(exclude=["created_by"])
     contract.save()
@@ -101,6 +120,16 @@ def _check_transition(contract, target, organisation):
         raise PermissionDenied(f"Votre organisation ne peut pas effectuer l'action « {transition.label} ».")
     if transition.target == ContractState.CONFIRMED and not contract.clause_hours:
         raise ValidationError({"to": "Les heures d'insertion doivent être fixées avant d'être confirmées."})
+    if transition.target == ContractState.CLOSED:
+        pending = HoursStatement.objects.filter(source__contract=contract, state=StatementState.DECLARED).count()
+        if pending:
+            raise ValidationError(
+                {
+                    "to": f"{pending} relevé{'s' if pending > 1 else ''} d'heures attend{'ent' if pending > 1 else ''} "
+                    "encore la décision du facilitateur : validez-les ou refusez-les avant de clore le marché, "
+                    "dont les heures seront alors arrêtées."
+                }
+            )
     if transition.target == ContractState.AWARDED:
         total = sum(award.hours_share for award in contract.awards.all())
         if not contract.awards.exists():
@@ -108,6 +137,17 @@ def _check_transition(contract, target, organisation):
         if total != contract.clause_hours:
             raise ValidationError({"to": "La répartition des heures ne correspond pas aux heures d'insertion."})
     return transition
+
+
+def _tell_the_facilitator(text, *, link, subject):
+    """The facilitator hears of what waits for it (a contract to confirm, hours to check): in the app and by
+    email, within the transaction that made the news."""
+    notify(
+        organisations=Organisation.objects.of_kind(OrganisationKind.FACILITATOR),
+        text=text,
+        link=link,
+        subject=subject,
+    )
 
 
 def _log(contract, from_state, actor, organisation, note, action=AuditAction.CONTRACT_MOVED, **details):
@@ -138,8 +178,19 @@ def transition_contract(*, contract, to, actor, organisation, note=""):
     _check_transition(contract, to, organisation)
     from_state = contract.state
     contract.state = to
-    contract.save(update_fields=["state"])
+    fields = ["state"]
+    if to == ContractState.IN_PROGRESS and contract.execution_started_on is None:
+        contract.execution_started_on = timezone.localdate()
+        fields.append("execution_started_on")
+    contract.save(update_fields=fields)
     _log(contract, from_state, actor, organisation, note)
+    if to == ContractState.SUBMITTED and organisation.kind == OrganisationKind.BUYER:
+        _tell_the_facilitator(
+            f"Marché {contract.reference} soumis par {contract.buyer.name} : {contract.clause_hours} heures "
+            "d'insertion à confirmer.",
+            link=reverse("procurement:contract_detail", args=[contract.pk]),
+            subject=contract,
+        )
     return contract
 
 
@@ -190,6 +241,41 @@ def award_contract(*, contract, awards, actor, organisation, note=""):
     return contract
 
 
+@transaction.atomic
+def save_reference_values(*, sector_defaults=(), clause_settings=None, actor, organisation):
+    """The facilitator edits the per-sector reference values (``SectorDefaults`` already filled by a form
+    or serializer) and the shared settings (FTE divisor, SIAE hourly cost, overtime tolerance): every FTE
+    figure follows the divisor at once. Audited (field names, never values)."""
+    if not perms.can(organisation, "clause_settings.edit"):
+        raise PermissionDenied("Seul le facilitateur modifie les valeurs de référence.")
+    errors = {}
+    for defaults in sector_defaults:
+        for field, label in (("labour_share", "La part de main-d'œuvre"), ("insertion_rate", "Le taux d'insertion")):
+            error = rules.check_percent(Decimal(getattr(defaults, field)) * 100, label)
+            if error:
+                errors[field] = error
+        error = rules.check_positive(defaults.hourly_cost, "Le coût horaire chargé")
+        if error:
+            errors["hourly_cost"] = error
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    for defaults in sector_defaults:
+        defaults.full_clean()
+        defaults.save()
+        changed.append(defaults.sector)
+    if clause_settings is not None:
+        clause_settings.full_clean()
+        clause_settings.save()
+    record(
+        action=AuditAction.CLAUSE_SETTINGS_CHANGED,
+        actor=actor,
+        organisation=organisation,
+        target=clause_settings,
+        details={"sectors": changed, "settings": clause_settings is not None},
+    )
+
+
 def order_modality(kind, siae):
     """Staff provision counts as ETTI or AI/GEIQ hours; sub- and co-contracting as SIAE subcontracting."""
     if kind != OrderKind.STAFF_PROVISION:
@@ -201,6 +287,36 @@ def hours_from_amount(amount):
     """An order's amount converted to hours at the reference SIAE hourly cost (domain rule)."""
     cost = ClauseSettings.current().siae_hourly_cost
     return int((Decimal(amount) / cost).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def open_hours_source(*, contract, company, modality, label, starts_on, ends_on, weekly_hours=None, planned_hours=None):
+    """Opens a line of the ledger (call inside the creating transaction): a validated placement (with its
+    weekly hours) or an SIAE order (with its planned hours). Refused unless the contract is in execution,
+    allows the modality and runs during the source's period."""
+    what = "La mise à l'emploi" if weekly_hours is not None else "La commande"
+    error = (
+        rules.check_execution_state(contract.state)
+        or rules.check_modality(modality, contract.allowed_modalities)
+        or rules.check_period_within_contract(
+            what=what,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            contract_starts_on=contract.hours_start,
+            contract_ends_on=contract.ends_on,
+        )
+    )
+    if error:
+        raise ValidationError({"contract": error})
+    return HoursSource.objects.create(
+        contract=contract,
+        company=company,
+        modality=modality,
+        label=label,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        weekly_hours=weekly_hours,
+        planned_hours=planned_hours,
+    )
 
 
 @transaction.atomic
@@ -217,16 +333,22 @@ def create_siae_order(*, contract, siae, kind, amount_excl_vat, starts_on, ends_
         errors["siae"] = "Choisissez une structure d'insertion (SIAE)."
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = "La fin de la commande doit suivre son début."
+    error = rules.check_positive(amount_excl_vat, "Le montant HT")
+    if error:
+        errors["amount_excl_vat"] = error
     if errors:
         raise ValidationError(errors)
     if hours is None:
         hours = hours_from_amount(amount_excl_vat)
     modality = order_modality(kind, siae)
-    source = HoursSource.objects.create(
+    source = open_hours_source(
         contract=contract,
         company=organisation,
         modality=modality,
         label=f"{OrderKind(kind).label} – {siae.name}",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        planned_hours=hours,
     )
     return SiaeOrder.objects.create(
         contract=contract,
@@ -242,26 +364,38 @@ def create_siae_order(*, contract, siae, kind, amount_excl_vat, starts_on, ends_
     )
 
 
-def first_of_month(day):
-    return day.replace(day=1)
+def _check_hours(source, month, hours, *, exclude=None, closed_ok=False):
+    """Every rule of ``procurement.rules`` on ``hours`` more for the source's ``month`` (the source locked by
+    the caller): returns the ``MonthCheck`` (refusals, limit checked, warning for the facilitator)."""
+    counted = source.statements.counted()
+    if exclude is not None:
+        counted = counted.exclude(pk=exclude.pk)
+    totals = counted.aggregate(month_total=Sum("hours", filter=models.Q(month=month)), source_total=Sum("hours"))
+    return rules.check_month(
+        rules.Bounds.of(source, source.contract),
+        month,
+        month_total=(totals["month_total"] or 0) + hours,
+        source_total=(totals["source_total"] or 0) + hours,
+        today=timezone.localdate(),
+        tolerance_percent=ClauseSettings.current().overtime_tolerance_percent,
+        closed_ok=closed_ok,
+    )
 
 
 @transaction.atomic
 def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisation, adjusts=None):
     """The company owning ``source`` (an SIAE order, a validated placement...) declares the hours of one
-    month with a proof. A month already validated can only be corrected by an adjusting statement."""
+    month with a proof, within the limits of ``procurement.rules``. A month already validated can only be
+    corrected by an adjusting statement, itself within those limits."""
     if organisation is None or source.company_id != organisation.pk or not perms.can(organisation, "hours.declare"):
         raise PermissionDenied("Seule l'entreprise concernée déclare ces heures.")
     # One declaration at a time per source: the checks below read what the others write.
     source = HoursSource.objects.select_for_update(of=("self",)).select_related("contract").get(pk=source.pk)
     month = first_of_month(month)
     errors = {}
-    if source.contract.state not in workflows.EXECUTION_STATES:
-        errors["source"] = "Le marché n'est pas en cours d'exécution : aucune heure ne peut être déclarée."
-    if month > first_of_month(timezone.localdate()):
-        errors["month"] = "On ne déclare pas les heures d'un mois à venir."
+    content_type = ""
     try:
-        check_proof(proof)
+        content_type = check_proof(proof)
     except ValidationError as exc:
         errors["proof"] = exc.messages
     if not proof_kind:
@@ -279,6 +413,9 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
             errors["adjusts"] = "Une correction porte sur un relevé validé de la même source et du même mois."
         if hours is None or hours == 0:
             errors["hours"] = "Une correction ajoute ou retire des heures : indiquez un nombre non nul."
+    checked = _check_hours(source, month, hours if "hours" not in errors else 0)
+    for field, message in checked.errors.items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
     statement = HoursStatement.objects.create(
@@ -288,11 +425,22 @@ def declare_hours(*, source, month, hours, proof, proof_kind, actor, organisatio
         modality=source.modality,
         proof=proof,
         proof_kind=proof_kind,
+        proof_content_type=content_type,
+        limit_note=checked.limit,
+        warning=checked.warning,
         adjusts=adjusts,
         declared_by=actor,
     )
     details = {"adjusts": adjusts.pk} if adjusts else {}
     _record_statement(statement, AuditAction.HOURS_DECLARED, actor, organisation, **details)
+    what = "Correction" if adjusts else "Heures"
+    _tell_the_facilitator(
+        f"{what} de {rules.month_label(month)} déclarée{'' if adjusts else 's'} par {organisation.name} sur le marché "
+        f"{source.contract.reference} : {rules.hours_label(hours)} h à vérifier"
+        + (" (au-delà des heures prévues de la commande)." if checked.warning else "."),
+        link=reverse("procurement:statement_list"),
+        subject=statement,
+    )
     return statement
 
 
@@ -348,19 +496,26 @@ def _tell_the_company(statement):
 
 @transaction.atomic
 def validate_statement(*, statement, actor, organisation):
-    """The facilitator counts the hours: the statement becomes immutable and joins the totals."""
+    """The facilitator counts the hours, checked again against every rule (the contract, the placement or
+    the settings may have changed since they were declared): the statement becomes immutable and joins the
+    totals."""
     statement = _lock_pending(statement, organisation, "hours.validate")
+    source = HoursSource.objects.select_for_update(of=("self",)).select_related("contract").get(pk=statement.source_id)
+    checked = _check_hours(source, statement.month, statement.hours, exclude=statement)
+    if checked.errors:
+        raise ValidationError(checked.errors)
     statement.state = StatementState.VALIDATED
     statement.decided_by = actor
     statement.decided_at = timezone.now()
+    statement.limit_note, statement.warning = checked.limit, checked.warning
     try:
         with transaction.atomic():
-            statement.save(update_fields=["state", "decided_by", "decided_at"])
+            statement.save(update_fields=["state", "decided_by", "decided_at", "limit_note", "warning"])
     except IntegrityError as exc:
         raise ValidationError({"state": "Des heures sont déjà validées pour cette source et ce mois."}) from exc
     add_validated_hours(
-        contract_id=statement.source.contract_id,
-        company_id=statement.source.company_id,
+        contract_id=source.contract_id,
+        company_id=source.company_id,
         modality=statement.modality,
         month=statement.month,
         hours=statement.hours,
@@ -368,6 +523,71 @@ def validate_statement(*, statement, actor, organisation):
     _record_statement(statement, AuditAction.HOURS_VALIDATED, actor, organisation)
     _tell_the_company(statement)
     return statement
+
+
+def validate_statements(*, statements, actor, organisation):
+    """The facilitator validates several statements at once: each one in its own transaction, checked and
+    audited as if validated alone, so one refusal leaves the others validated. Returns the validated
+    statements and, for each refused one, ``(statement, messages)``."""
+    validated, refused = [], []
+    for statement in statements:
+        try:
+            validated.append(validate_statement(statement=statement, actor=actor, organisation=organisation))
+        except ValidationError as exc:
+            refused.append((statement, exc.messages))
+    return validated, refused
+
+
+@transaction.atomic
+def correct_closed_statement(*, statement, hours, reason, actor, organisation):
+    """After closing, the ledger is frozen: only the facilitator corrects it, with a reason, by an adjusting
+    statement validated at once (and audited), within the same limits as any declaration."""
+    if not perms.can(organisation, "hours.validate"):
+        raise PermissionDenied("Seul le facilitateur corrige les heures d'un marché clos.")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Indiquez le motif de la correction."
+    if hours is None or hours == 0:
+        errors["hours"] = "Une correction ajoute ou retire des heures : indiquez un nombre non nul."
+    statement = HoursStatement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
+    source = HoursSource.objects.select_for_update(of=("self",)).select_related("contract").get(pk=statement.source_id)
+    if source.contract.state != ContractState.CLOSED:
+        errors["statement"] = (
+            "Seules les heures d'un marché clos se corrigent ainsi ; sinon, l'entreprise déclare une correction."
+        )
+    elif statement.state != StatementState.VALIDATED or statement.adjusts_id is not None:
+        errors["statement"] = "Une correction porte sur un relevé validé (pas sur une autre correction)."
+    if errors:
+        raise ValidationError(errors)
+    checked = _check_hours(source, statement.month, hours, closed_ok=True)
+    if checked.errors:
+        raise ValidationError(checked.errors)
+    now = timezone.now()
+    correction = HoursStatement.objects.create(
+        source=source,
+        month=statement.month,
+        hours=hours,
+        modality=statement.modality,
+        state=StatementState.VALIDATED,
+        reason=reason.strip(),
+        adjusts=statement,
+        limit_note=checked.limit,
+        warning=checked.warning,
+        by_facilitator=True,
+        declared_by=actor,
+        declared_at=now,
+        decided_by=actor,
+        decided_at=now,
+    )
+    add_validated_hours(
+        contract_id=source.contract_id,
+        company_id=source.company_id,
+        modality=correction.modality,
+        month=correction.month,
+        hours=correction.hours,
+    )
+    _record_statement(correction, AuditAction.HOURS_CORRECTED, actor, organisation, adjusts=statement.pk)
+    return correction
 
 
 @transaction.atomic

@@ -23,6 +23,9 @@ urlpatterns = [
     path("commandes-siae/", views.siae_order_list, name="siae_order_list"),
     path("heures/", views.statement_list, name="statement_list"),
     path("heures/declarer/<int:source_pk>/", views.declare_hours, name="declare_hours"),
+    path("heures/valider/", views.statement_validate_many, name="statement_validate_many"),
     path("heures/<int:pk>/valider/", views.statement_validate, name="statement_validate"),
+    path("heures/<int:pk>/justificatif/", views.statement_proof, name="statement_proof"),
+    path("heures/<int:pk>/corriger/", views.statement_correct, name="statement_correct"),
     path("heures/<int:pk>/refuser/", views.statement_reject, name="statement_reject"),
 ]

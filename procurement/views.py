@@ -18,13 +18,14 @@ from accounts.enums import OrganisationKind
 from accounts.perms import can, organisation_required
 from common import exports
 from common.views import paginate
-from procurement import decp, forecast, grid, progress, services, workflows
+from procurement import decp, forecast, grid, progress, proofs, queue, services, workflows
 from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
     ClauseSettingsForm,
     ContractFilterForm,
     ContractForm,
+    CorrectionForm,
     DeclareHoursForm,
     DecpUploadForm,
     RejectForm,
@@ -117,12 +118,16 @@ def contract_detail(request, pk):
     statements = HoursStatement.objects.filter(source__in=[source.pk for source in sources]).values_list(
         "pk", "source_id", "month", "hours", "state", "adjusts_id"
     )
+    # A closed contract's hours are frozen: only the facilitator corrects them, with a motive.
+    closed = contract.state == ContractState.CLOSED
+    correct_closed = closed and can(organisation, "hours.validate")
     hours_grid = grid.month_grid(
         contract,
         sources,
         statements,
         today=timezone.localdate(),
-        correctable_company_id=organisation.pk if can(organisation, "hours.declare") else None,
+        correctable_company_id=organisation.pk if can(organisation, "hours.declare") and not closed else None,
+        correct_closed=correct_closed,
     )
     context = {
         "contract": contract,
@@ -144,6 +149,8 @@ def contract_detail(request, pk):
         "can_order": can(organisation, "siae_order.manage")
         and contract.state in workflows.EXECUTION_STATES
         and any(a.company_id == organisation.pk for a in contract.awards.all()),
+        "ledger_frozen": closed,
+        "can_correct_closed": correct_closed,
         "forecast": ContractForecast.objects.filter(contract=contract).first(),
     }
     return render(request, "procurement/contract_detail.html", context)
@@ -293,10 +300,18 @@ def clause_settings(request):
     formset = SectorDefaultsFormSet(request.POST or None, queryset=SectorDefaults.objects.all(), prefix="sectors")
     settings_form = ClauseSettingsForm(request.POST or None, instance=ClauseSettings.current(), prefix="settings")
     if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
-        formset.save()
-        settings_form.save()
-        messages.success(request, "Les valeurs de référence sont enregistrées.")
-        return redirect("procurement:clause_settings")
+        try:
+            services.save_reference_values(
+                sector_defaults=[form.instance for form in formset.forms if form.has_changed()],
+                clause_settings=settings_form.instance,
+                actor=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as exc:
+            _add_errors(settings_form, exc)
+        else:
+            messages.success(request, "Les valeurs de référence sont enregistrées.")
+            return redirect("procurement:clause_settings")
     return render(request, "procurement/clause_settings.html", {"formset": formset, "settings_form": settings_form})
 
 
@@ -365,35 +380,82 @@ def siae_order_create(request, pk):
 
 @organisation_required()
 def statement_list(request):
-    """The facilitator's queue of statements to check; the others' statements on their contracts."""
-    statements = (
-        HoursStatement.objects.visible_to(request.organisation)
-        .select_related("source__contract", "source__company", "declared_by")
-        .order_by("month", "pk")
-    )
-    can_validate = can(request.organisation, "hours.validate")
+    """The facilitator's queue of statements to check, each with its proof, its source and the limit it was
+    checked against; the others' statements on their contracts. A fixed number of queries per page."""
+    organisation = request.organisation
+    can_validate = can(organisation, "hours.validate")
     # The facilitator opens its queue (statements to check); everyone else sees all their statements.
     state = request.GET.get("state", StatementState.DECLARED if can_validate else "")
-    if state in StatementState.values:
-        statements = statements.filter(state=state)
-    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue.statements_for(organisation, state), queue.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": queue.rows(page.object_list, organisation),
         "state": state,
         "states": StatementState.choices,
         "state_values": StatementState.values,
         "can_validate": can_validate,
         "reject_consequence": RejectForm.CONSEQUENCE,
         # A company declares from here: one link per source of its contracts in execution.
-        "sources": HoursSource.objects.filter(
-            company=request.organisation, contract__state__in=workflows.EXECUTION_STATES
-        )
+        "sources": HoursSource.objects.filter(company=organisation, contract__state__in=workflows.EXECUTION_STATES)
         .select_related("contract")
         .order_by("contract__reference", "label")
-        if can(request.organisation, "hours.declare")
+        if can(organisation, "hours.declare")
         else [],
     }
     return render(request, "procurement/statement_list.html", context)
+
+
+@require_POST
+@organisation_required("hours.validate")
+def statement_validate_many(request):
+    """Validates the ticked statements, each checked and audited on its own: one refusal leaves the others."""
+    ids = [int(value) for value in request.POST.getlist("statements") if value.isdecimal()]
+    if not ids:
+        messages.error(request, "Cochez au moins un relevé à valider.")
+        return redirect("procurement:statement_list")
+    statements = HoursStatement.objects.visible_to(request.organisation).filter(pk__in=ids).order_by("month", "pk")
+    validated, refused = services.validate_statements(
+        statements=list(statements), actor=request.user, organisation=request.organisation
+    )
+    if validated:
+        total = sum(statement.hours for statement in validated)
+        messages.success(
+            request,
+            f"{len(validated)} relevé{'s' if len(validated) > 1 else ''} validé{'s' if len(validated) > 1 else ''} "
+            f"({floatformat(total, -2)} h).",
+        )
+    for statement, errors in refused:
+        messages.error(request, f"Relevé n° {statement.pk} ({statement.month:%m/%Y}) non validé : {' '.join(errors)}")
+    return redirect("procurement:statement_list")
+
+
+@login_not_required
+def statement_proof(request, pk):
+    """The proof of a statement, to the facilitator and the declaring company only: 404 for anyone else,
+    anonymous visitors included (the login page would tell them the proof exists)."""
+    organisation = request.organisation if request.user.is_authenticated else None
+    statement = get_object_or_404(HoursStatement.objects.proofs_readable_by(organisation).exclude(proof=""), pk=pk)
+    return proofs.proof_response(statement)
+
+
+@organisation_required("hours.validate")
+def statement_correct(request, pk):
+    """After closing, the facilitator alone corrects a validated statement, with a reason (audited)."""
+    statement = get_object_or_404(
+        HoursStatement.objects.visible_to(request.organisation).select_related("source__contract"), pk=pk
+    )
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_closed_statement(
+                statement=statement, actor=request.user, organisation=request.organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "La correction est enregistrée et comptée.")
+            return redirect("procurement:contract_detail", pk=statement.source.contract_id)
+    return render(request, "procurement/statement_correct.html", {"form": form, "statement": statement})
 
 
 @organisation_required("hours.declare")

@@ -11,16 +11,24 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from marketplace.enums import ContractType, PlacementState, SubmissionState
+from marketplace.enums import ContractType, InvitationState, PlacementState, SubmissionState
 from marketplace.models import CandidateImport, Placement, SubmissionTransition
 from procurement.models import Award
 from tests.accounts.factories import OrganisationFactory
-from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
+from tests.marketplace.factories import (
+    CandidateFactory,
+    EligibilityCheckFactory,
+    InformationSessionFactory,
+    PositionFactory,
+    SessionInvitationFactory,
+    SubmissionFactory,
+)
 from tests.procurement.factories import (
     ContractFactory,
     HoursSourceFactory,
     HoursStatementFactory,
     SiaeProfileFactory,
+    pdf_upload,
 )
 
 ROLES = [
@@ -59,6 +67,16 @@ MATRIX = {
     "siae_detail": (lambda w: f"/marches/siae/{w['siae_profile'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "siae_order_list": (lambda w: "/marches/commandes-siae/", (302, 200, 200, 200, 200, 403, 403, 200, 200)),
     "statement_list": (lambda w: "/marches/heures/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # A proof (pay slip...) goes to the facilitator and the declaring company only: 404 for anyone else,
+    # anonymous visitors included, on the page as in the API.
+    "statement_proof": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/justificatif/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "statement_correct": (
+        lambda w: f"/marches/heures/{w['statement'].pk}/corriger/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
     "declare_hours": (
         lambda w: f"/marches/heures/declarer/{w['source'].pk}/",
         (302, 403, 403, 200, 404, 403, 403, 403, 403),
@@ -161,6 +179,12 @@ MATRIX = {
         lambda w: f"/api/v1/hours/{w['statement'].pk}/",
         (401, 200, 404, 200, 404, 404, 404, 404, 200),
     ),
+    "api_hours_proof": (
+        lambda w: f"/api/v1/hours/{w['statement'].pk}/proof/",
+        (404, 404, 404, 200, 404, 404, 404, 404, 200),
+    ),
+    "api_sector_defaults": (lambda w: "/api/v1/sector-defaults/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_clause_settings": (lambda w: "/api/v1/clause-settings/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_reports_summary": (lambda w: "/api/v1/reports/summary/", (401, 200, 200, 403, 403, 403, 403, 403, 200)),
     "api_positions": (lambda w: "/api/v1/positions/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "api_position": (lambda w: f"/api/v1/positions/{w['position'].pk}/", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -201,6 +225,59 @@ MATRIX = {
         (401, 404, 404, 200, 404, 200, 404, 404, 200),
     ),
     "api_occupations": (lambda w: "/api/v1/occupations/?q=macon", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # Information sessions: the held one has the candidate, sent to the company; the planned one nobody yet (an
+    # announcement every prescriber sees, to sign its people up).
+    "session_list": (lambda w: "/informations-collectives/", (302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "session_create": (lambda w: "/informations-collectives/nouvelle/", (302, 403, 403, 403, 403, 403, 403, 403, 200)),
+    "session_detail": (
+        lambda w: f"/informations-collectives/{w['session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "planned_session_detail": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/",
+        (302, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "session_edit": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/modifier/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "session_matches": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/propositions/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "invitation_detail": (
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/",
+        (302, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    # The confirmation pages of irreversible moves (without JavaScript): cancelling is the facilitator's alone;
+    # the person sent to the company has no move left that ends their way, so no one gets a form (403), and
+    # those who may not read the invitation do not learn it exists (404).
+    "session_cancel_confirm": (
+        lambda w: f"/informations-collectives/{w['planned_session'].pk}/annuler/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "invitation_move_confirm": (
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/etat/?to=withdrawn",
+        (302, 404, 404, 403, 404, 403, 404, 404, 403),
+    ),
+    "api_sessions": (lambda w: "/api/v1/sessions/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_session": (
+        lambda w: f"/api/v1/sessions/{w['session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api_planned_session": (
+        lambda w: f"/api/v1/sessions/{w['planned_session'].pk}/",
+        (401, 200, 404, 200, 404, 200, 200, 404, 200),
+    ),
+    "api_invitations": (lambda w: "/api/v1/invitations/", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api_invitation": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
+    "api_invitation_history": (
+        lambda w: f"/api/v1/invitations/{w['session_invitation'].pk}/history/",
+        (401, 404, 404, 200, 404, 200, 404, 404, 200),
+    ),
 }
 
 ROLE_USERS = {
@@ -218,11 +295,12 @@ ROLE_USERS = {
 @pytest.fixture
 def world(buyer_org, company_org, prescriber_org, facilitator_org):
     """One contract of ``buyer_org`` awarded to ``company_org``, one open position on it, one candidate of
-    ``prescriber_org`` sent to the company and hired (placement pending), one hours statement."""
+    ``prescriber_org`` sent to the company from an information session held today and hired (placement pending),
+    one hours statement, and an information session planned for the position."""
     contract = ContractFactory(buyer=buyer_org, in_progress=True)
     Award.objects.create(contract=contract, company=company_org, hours_share=contract.clause_hours)
     source = HoursSourceFactory(contract=contract, company=company_org)
-    statement = HoursStatementFactory(source=source)
+    statement = HoursStatementFactory(source=source, proof=pdf_upload(), proof_content_type="application/pdf")
     position = PositionFactory(company=company_org, contract=contract)
     candidate = CandidateFactory(prescriber=prescriber_org)
     EligibilityCheckFactory(candidate=candidate, checked_by_organisation=facilitator_org)
@@ -244,8 +322,15 @@ def world(buyer_org, company_org, prescriber_org, facilitator_org):
         weekly_hours=35,
         state=PlacementState.PENDING,
     )
+    session = InformationSessionFactory(today=True, positions=[position], organiser=facilitator_org, state="held")
+    invitation = SessionInvitationFactory(
+        session=session, candidate=candidate, position=position, submission=submission, state=InvitationState.SENT
+    )
     siae = OrganisationFactory(siae=True)
     return {
+        "session": session,
+        "session_invitation": invitation,
+        "planned_session": InformationSessionFactory(positions=[position], organiser=facilitator_org),
         "contract": contract,
         "source": source,
         "statement": statement,

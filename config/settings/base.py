@@ -235,9 +235,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Proofs of hours (pay slips...) have their own storage, outside MEDIA_ROOT and without URLs (procurement/proofs.py).
+PROOFS_ROOT = Path(os.environ.get("PROOFS_ROOT", BASE_DIR / "var" / "proofs"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "proofs": {"BACKEND": "procurement.proofs.PrivateFileSystemStorage", "OPTIONS": {"location": PROOFS_ROOT}},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
@@ -287,6 +290,11 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "marketplace.enums.RefusalReason",
         "PlacementStateEnum": "marketplace.enums.PlacementState",
         "ContractTypeEnum": "marketplace.enums.ContractType",
+        "InvitationStateEnum": "marketplace.enums.InvitationState",
+        "SessionStateEnum": "marketplace.enums.SessionState",
+        "RedirectionEnum": "marketplace.enums.Redirection",
+        "RedirectionOutcomeEnum": "marketplace.enums.RedirectionOutcome",
+        "PlacementOutcomeEnum": "marketplace.enums.PlacementOutcome",
     },
 }
 
@@ -380,6 +388,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Largest proof (payslip, timesheet, invoice) a company may upload with an hours statement.
 PROCUREMENT_PROOF_MAX_BYTES = env_int("PROCUREMENT_PROOF_MAX_BYTES", 5 * 1024 * 1024)
+# In production the web server may send proofs itself once Django has checked who asks: "X-Accel-Redirect"
+# (nginx, with an ``internal`` location at PROOF_SENDFILE_PREFIX aliased to PROOFS_ROOT) or "X-Sendfile"
+# (Apache mod_xsendfile). Empty: Django streams the file.
+PROOF_SENDFILE_HEADER = os.environ.get("PROOF_SENDFILE_HEADER", "")
+PROOF_SENDFILE_PREFIX = os.environ.get("PROOF_SENDFILE_PREFIX", "/justificatifs-proteges/")
 
 # /health/ answers 503 when a job has waited longer than this (no worker runs them), and puts a heartbeat
 # job in the queue at most this often (0: never) so that a stopped worker shows even when the queue is idle.

@@ -12,6 +12,7 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "proofs": {"BACKEND": "procurement.proofs.PrivateInMemoryStorage"},
 }
 # A bad plan fails its test within 30 s, naming the query, instead of stalling the run for tens of minutes.
 DATABASE_STATEMENT_TIMEOUT_MS = statement_timeout(env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000))

@@ -246,12 +246,14 @@ def candidate_import_job(request, pk):
 
 @organisation_required("candidate.manage")
 def candidate_import_template(request):
-    """A CSV with the expected columns and one example row, written as every export is."""
+    """A CSV with the expected columns and one example row, written as every export is. The example person is
+    22, so that its « jeune » criterion stays true whatever the year (the import checks it)."""
     # What a prescriber writes, in French: labels rather than codes (the import reads both).
+    today = timezone.localdate()
     example = {
         "nom": "Exemple",
         "prenom": "Camille",
-        "date_naissance": "15/03/1998",
+        "date_naissance": f"15/03/{today.year - 22}",
         "sexe": "F",
         "commune": "75119",
         "date_consentement": timezone.localdate().strftime("%d/%m/%Y"),

@@ -31,3 +31,17 @@ def candidate_matches_link(context, candidate):
         "pk": candidate.pk,
         "label": "Offres proposées et métiers proches",
     }
+
+
+@register.inclusion_tag("matching/includes/matches_link.html", takes_context=True)
+def session_matches_link(context, session):
+    """Shown to the facilitator on a planned information session: people to invite from the matcher."""
+    request = context.get("request")
+    return {
+        "allowed": _allowed(context)
+        and perms.can(getattr(request, "organisation", None), "session.invite")
+        and session.state == "planned",
+        "url_name": "matching:session_matches",
+        "pk": session.pk,
+        "label": "Inviter parmi les candidats proposés par le rapprochement",
+    }

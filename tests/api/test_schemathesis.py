@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
-from procurement.models import Contract, HoursStatement, SiaeOrder, SiaeProfile
+from procurement.models import Contract, HoursStatement, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Occupation
 
 # Fixtures of tests/conftest.py; "anonymous" sends no token of its own (schemathesis then tries made-up ones).
@@ -37,6 +37,7 @@ PATH_OBJECTS = {
     "siae-orders": (SiaeOrder, "pk"),
     "submissions": (Submission, "pk"),
     "occupations": (Occupation, "code_rome"),
+    "sector-defaults": (SectorDefaults, "sector"),
 }
 
 # The schema as /api/schema/ serves it (``test_errors.py`` checks they are equal), built without a request so

@@ -150,7 +150,10 @@ def test_the_hiring_story_leaves_its_trail(
         api_as(user).post(f"/api/v1/submissions/{submission_id}/transition/", {"to": target}, format="json")
     end = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
     hired = api_as(company_user).post(
-        f"/api/v1/submissions/{submission_id}/transition/", {"to": "hired", "planned_end_date": end}, format="json"
+        f"/api/v1/submissions/{submission_id}/transition/",
+        # Started in March 2024, the month whose hours are declared below (none outside the placement).
+        {"to": "hired", "start_date": "2024-03-01", "planned_end_date": end},
+        format="json",
     )
     assert hired.status_code == 200, hired.json()
     placement = Placement.objects.get()

@@ -56,10 +56,8 @@ def _planner_rows(model):
         return cursor.fetchone()[0]
 
 
-@postgres_only
-@pytest.mark.django_db
-def test_analyze_gives_the_planner_the_rows_just_loaded_in_the_same_transaction():
-    Commune.objects.bulk_create(
+def _communes(count):
+    return Commune.objects.bulk_create(
         Commune(
             code_insee=f"9{n:04d}",
             name=f"Commune {n}",
@@ -69,8 +67,14 @@ def test_analyze_gives_the_planner_the_rows_just_loaded_in_the_same_transaction(
             latitude=48.9,
             longitude=2.4,
         )
-        for n in range(300)
+        for n in range(count)
     )
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_analyze_gives_the_planner_the_rows_just_loaded_in_the_same_transaction():
+    _communes(300)
     OccupationFactory().skills.set(SkillFactory.create_batch(3))
 
     analyze(Commune, Occupation)
@@ -90,18 +94,7 @@ def test_chunked_keeps_every_key_once_in_order():
 
 @pytest.mark.django_db
 def test_raw_delete_by_keys_deletes_exactly_the_keyed_rows():
-    communes = Commune.objects.bulk_create(
-        Commune(
-            code_insee=f"9{n:04d}",
-            name=f"Commune {n}",
-            slug=f"c-{n}",
-            department="93",
-            postcodes="93000",
-            latitude=48.9,
-            longitude=2.4,
-        )
-        for n in range(7)
-    )
+    communes = _communes(7)
     doomed = [c.pk for c in communes[:5]]
     assert raw_delete_by_keys(Commune, "pk", doomed) == 5
     assert sorted(Commune.objects.values_list("pk", flat=True)) == sorted(c.pk for c in communes[5:])

@@ -70,5 +70,6 @@ def test_csv_writes_decimal_commas_and_xlsx_keeps_numbers_with_a_french_display(
 def test_reference_values_show_without_trailing_zeros(client_as, facilitator):
     page = client_as(facilitator).get(reverse("procurement:clause_settings")).content.decode()
 
-    assert 'value="0.5"' in page and 'value="0.05"' in page
-    assert 'value="0.5000"' not in page and 'value="30.00"' not in page
+    # Rates in percent, as everywhere (building: 50 % of labour, 5 % of insertion).
+    assert 'value="50"' in page and 'value="5"' in page
+    assert 'value="50.00"' not in page and 'value="0.5000"' not in page and 'value="30.00"' not in page

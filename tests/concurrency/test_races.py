@@ -15,13 +15,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace import sessions
 from marketplace.enums import PositionState, SubmissionState
 from marketplace.models import Placement, Submission
 from procurement import services as procurement_services
 from procurement.enums import StatementState
 from procurement.models import HoursStatement, ValidatedHours
 from tests.accounts.factories import member_of
-from tests.marketplace.factories import PositionFactory, SubmissionFactory
+from tests.marketplace.factories import (
+    CandidateFactory,
+    InformationSessionFactory,
+    PositionFactory,
+    SessionInvitationFactory,
+    SubmissionFactory,
+)
 from tests.procurement.factories import HoursStatementFactory, contract_in_progress_for, pdf_upload
 
 pytestmark = [
@@ -134,3 +141,26 @@ def test_two_colleagues_declaring_the_same_month_make_one_statement(monkeypatch,
     assert sorted(r.status_code for r in responses) == [201, 400]
     refused = next(r for r in responses if r.status_code == 400).json()
     assert refused["month"] == ["Une déclaration pour ce mois attend déjà la validation du facilitateur."]
+
+
+def test_two_prescribers_signing_up_for_the_last_seat_take_one(
+    monkeypatch, prescriber, other_prescriber, prescriber_org, other_prescriber_org, facilitator_org
+):
+    session = InformationSessionFactory(organiser=facilitator_org, capacity=2)
+    position = session.positions.get()
+    SessionInvitationFactory(session=session, position=position)  # one seat held, one left
+    people = [CandidateFactory(prescriber=prescriber_org), CandidateFactory(prescriber=other_prescriber_org)]
+    # Counted under the session's row lock: paused there, the second request waits for the first to commit.
+    monkeypatch.setattr(sessions, "seats_taken", slowed(sessions.seats_taken))
+    url = reverse("marketplace:session_register", args=[session.pk])
+
+    def sign_up(user, candidate):
+        client = logged_in(user)
+        return lambda: client.post(url, {"candidate": candidate.pk, "position": position.pk})
+
+    responses = at_once(sign_up(prescriber, people[0]), sign_up(other_prescriber, people[1]))
+
+    assert session.invitations.holding_a_seat().count() == 2
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    refused = next(r for r in responses if r.status_code == 200).content.decode()
+    assert "Cette information collective est complète : 2 places, toutes réservées." in refused

@@ -5,8 +5,16 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from demo.management.commands import seed_demo
-from marketplace.enums import PlacementState, SubmissionState
-from marketplace.models import Candidate, Placement, Position, Submission, SubmissionTransition
+from marketplace.enums import InvitationState, PlacementState, SessionState, SubmissionState
+from marketplace.models import (
+    Candidate,
+    InformationSession,
+    Placement,
+    Position,
+    SessionInvitation,
+    Submission,
+    SubmissionTransition,
+)
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory, OccupationFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,5 +61,12 @@ def test_seed_is_deterministic_and_consistent():
     assert validated.exists() and not validated.filter(hours_source=None).exists()
     assert Placement.objects.exclude(outcome="").exists()
 
+    # Two information sessions, through the services: one held yesterday (attendance recorded), one planned.
+    sessions = dict(InformationSession.objects.values_list("state").annotate(n=Count("pk")))
+    assert sessions == {SessionState.HELD: 1, SessionState.PLANNED: 1}
+    states = set(SessionInvitation.objects.values_list("state", flat=True))
+    assert {InvitationState.PRESENT, InvitationState.ABSENT, InvitationState.CONFIRMED} <= states
+
     seed("--reset", "--scale", "2")
     assert snapshot() == first
+    assert InformationSession.objects.count() == 2  # the first seed's went with the reset

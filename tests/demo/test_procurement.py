@@ -35,7 +35,8 @@ def fingerprint():
 def test_seed_is_deterministic_and_totals_match_the_ledger():
     call_command("seed_demo", stdout=io.StringIO())
     first = fingerprint()
-    assert len(first[0]) == 20 and first[1] > 5000 and first[2]
+    # Alone, the procurement demo writes the SIAE orders' hours (the placements' are the marketplace's).
+    assert len(first[0]) == 20 and first[1] > 20 and first[2]
     validated = HoursStatement.objects.filter(state=StatementState.VALIDATED)
     assert sum(v.hours for v in ValidatedHours.objects.all()) == sum(s.hours for s in validated)
     call_command("seed_demo", "--reset", stdout=io.StringIO())

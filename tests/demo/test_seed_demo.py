@@ -63,7 +63,10 @@ def test_seeding_twice_gives_the_same_data(arrondissements):
 
     assert snapshot() == first
     assert "existent déjà" in again
-    assert re.search(r"^demo\.accounts : 25 organisations, \d+ utilisateurs, \d+ appartenances$", output, re.M)
+    organisations = len(demo.NAMED_ORGANISATIONS) + len(demo.PER_SCALE)
+    assert re.search(
+        rf"^demo\.accounts : {organisations} organisations, \d+ utilisateurs, \d+ appartenances$", output, re.M
+    )
     for local_part, *_ in demo.LOGINS:
         assert f"{local_part}@demo.passerelle.test" in again
 

@@ -45,6 +45,7 @@ STATE_PAGES = [
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/decision/", ["facilitator"]),
     (lambda o: f"/marches/heures/{o['statement'].pk}/refuser/", ["facilitator"]),
     (lambda o: f"/marches/{o['contract'].pk}/transition/?to=closed", ["buyer"]),
+    (lambda o: f"/informations-collectives/invitations/{o['waiting_invitation'].pk}/etat/?to=declined", ["prescriber"]),
     (lambda o: "/organisation/en-attente/", ["buyer"]),
     (lambda o: "/compte/acces/deconnexion-partout/", ["buyer"]),
     (lambda o: f"/compte/acces/jetons/{o['api_token'].token_key}/revoquer/", ["buyer"]),
@@ -59,7 +60,8 @@ NOT_WALKED = {
     "favicon.ico": "a redirect to an icon",
     "^media/": "uploaded files",
 }
-DOWNLOAD = re.compile(r"\.(xlsx|csv|json|svg)(\?|$)")
+# Files, not pages: exports, charts, and proofs of hours (``/justificatif/``, served as attachments).
+DOWNLOAD = re.compile(r"(\.(xlsx|csv|json|svg)|/justificatif/)(\?|$)")
 # A route that only answers POST is reached through the page holding its form.
 POST_ONLY = {
     "accounts:switch_organisation",
@@ -71,6 +73,11 @@ POST_ONLY = {
     "matching:position_matches_submit",
     "matching:position_matches_ask",
     "procurement:statement_validate",
+    "procurement:statement_validate_many",
+    "marketplace:session_invite",
+    "marketplace:session_register",
+    "marketplace:invitation_outcome",
+    "matching:session_matches_invite",
 }
 
 
@@ -81,12 +88,16 @@ def objects(world, buyer_org, company_user, buyer):  # noqa: F811
     from knox.models import AuthToken
 
     from accounts.models import Invitation
+    from tests.marketplace.factories import SessionInvitationFactory
     from tests.procurement.factories import ContractFactory
 
     return {
         **world,
         "draft_contract": ContractFactory(buyer=buyer_org),
         "confirmed_contract": ContractFactory(buyer=buyer_org, confirmed=True),
+        "waiting_invitation": SessionInvitationFactory(
+            session=world["planned_session"], candidate__prescriber=world["candidate"].prescriber
+        ),
         "invitation": Invitation.objects.create(
             organisation=world["contract"].awards.get().company,
             email=buyer.email,

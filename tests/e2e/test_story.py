@@ -273,12 +273,13 @@ def facilitator_checks_eligibility_and_preselects(facilitator, valid_until):
     facilitator.shot("transmise-a-l-entreprise")
 
 
-def company_hires(company, planned_end):
+def company_hires(company, start, planned_end):
     page = company.page
     nav(company, "Candidatures")
     link(company, CANDIDATE)
     button(company, "Convoquer en entretien")
     expect_state(company, "Entretien")
+    field(company, "Date de début").fill(start.isoformat())
     field(company, "Date de fin prévue").fill(planned_end.isoformat())
     company.shot("embauche")
     button(company, "Embaucher")
@@ -324,7 +325,10 @@ def facilitator_validates_the_hours(facilitator):
     page = facilitator.page
     nav(facilitator, "Relevés d'heures")
     row = page.get_by_role("row").filter(has_text=CONTRACT)
-    expect(row.get_by_role("cell").nth(4)).to_have_text(f"{HOURS}")
+    # The queue says against which limit the hours were checked.
+    expect(row.get_by_role("cell").nth(6)).to_have_text(str(HOURS))
+    expect(row.get_by_role("cell").nth(7)).to_contain_text("h au plus pour")
+    facilitator.shot("heures-a-valider")
     follow(row.get_by_role("button", name="Valider"))
     expect_message(facilitator, f"{HOURS} h validées.")
     facilitator.shot("heures-validees")
@@ -353,14 +357,16 @@ def test_the_whole_story(settings, tab, world, buyer, company_user, prescriber, 
     prescriber_submits_from_the_matchers_proposals(prescriber_tab)
     valid_until = today + datetime.timedelta(days=settings.ELIGIBILITY_VALIDITY_DAYS)
     facilitator_checks_eligibility_and_preselects(facilitator_tab, valid_until)
-    company_hires(company_tab, planned_end=today + datetime.timedelta(days=182))
+    # Hired from the first of the month: the month's hours are within what its working days allow, whatever
+    # the day the test runs.
+    company_hires(company_tab, start=today.replace(day=1), planned_end=today + datetime.timedelta(days=182))
     facilitator_validates_the_placement(facilitator_tab)
     company_declares_a_month(company_tab, today)
 
     # The buyer follows the progress on its contract's page: hours declared, none validated yet...
     nav(buyer_tab, "Marchés")
     link(buyer_tab, CONTRACT)
-    chart_before = expect_progress(buyer_tab, declared=HOURS, validated=0, rate="0,0")
+    chart_before = expect_progress(buyer_tab, declared=HOURS, validated=0, rate="0")
     buyer_tab.shot("avancement-avant-validation")
     facilitator_validates_the_hours(facilitator_tab)
     # ... then moved by exactly the validated hours, in the figures, the month's table and the chart.

@@ -4,8 +4,23 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from marketplace.enums import ContractType, FrenchLevel, QualificationLevel, Sex, Situation, SubmissionState
-from marketplace.models import Candidate, EligibilityCheck, Position, Submission
+from marketplace.enums import (
+    ContractType,
+    FrenchLevel,
+    InvitationState,
+    QualificationLevel,
+    Sex,
+    Situation,
+    SubmissionState,
+)
+from marketplace.models import (
+    Candidate,
+    EligibilityCheck,
+    InformationSession,
+    Position,
+    SessionInvitation,
+    Submission,
+)
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories import AwardFactory
 from tests.reference import factories as reference_factories
@@ -78,7 +93,8 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     consent_text_version = "2026-01"
     situation = Situation.JOB_SEEKER
     level1_criteria = ["rsa"]
-    level2_criteria = ["under_26", "qpv_zrr"]
+    # Not « under 26 »: the factory's birth date (1998) makes the person 26 or more since March 2024.
+    level2_criteria = ["low_qualification", "qpv_zrr"]
     qualification_level = QualificationLevel.LEVEL_3
     french_level = FrenchLevel.B1
     available_from = factory.LazyFunction(timezone.localdate)
@@ -122,7 +138,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
         )
 
 
-def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120")):
+def validated_placement(*, candidate, position, facilitator, hours_months=(), hours=Decimal("120"), start_date=None):
     """``candidate`` hired on ``position`` and validated by ``facilitator`` (a user of a facilitator
     organisation), with validated hours for each month of ``hours_months``: made by the services, so
     with their audit trail."""
@@ -139,7 +155,11 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         target=SubmissionState.HIRED,
         actor=company_user,
         organisation=position.company,
-        hire={"planned_end_date": timezone.localdate() + datetime.timedelta(days=200)},
+        # Hired from the first month of hours on (the ledger refuses hours outside the placement).
+        hire={
+            "start_date": start_date or min(hours_months, default=None),
+            "planned_end_date": timezone.localdate() + datetime.timedelta(days=200),
+        },
     )
     placement = services.validate_placement(
         placement=submission.placement, actor=facilitator, organisation=facilitator_org
@@ -156,3 +176,59 @@ def validated_placement(*, candidate, position, facilitator, hours_months=(), ho
         )
         procurement_services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
     return placement
+
+
+class InformationSessionFactory(factory.django.DjangoModelFactory):
+    """A planned session tomorrow morning at the Maison de l'Emploi, for ``positions=[...]`` (one new position by
+    default), organised by ``organiser`` (a facilitator organisation)."""
+
+    class Meta:
+        model = InformationSession
+        skip_postgeneration_save = True
+
+    title = "Recrutement en nombre"
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(9, 30))
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    address = "32 rue des Envierges"
+    commune = factory.SubFactory(CommuneFactory)
+    capacity = 10
+    organiser = factory.SubFactory(OrganisationFactory, facilitator=True)
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        today = factory.Trait(
+            starts_at=factory.LazyFunction(
+                lambda: timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(9, 30)))
+            )
+        )
+
+    @factory.post_generation
+    def positions(obj, create, extracted, **kwargs):
+        if create:
+            obj.positions.set(extracted if extracted is not None else [PositionFactory()])
+
+
+class SessionInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation waiting for the prescriber's answer; ``confirmed=True`` with the person's submission."""
+
+    class Meta:
+        model = SessionInvitation
+
+    session = factory.SubFactory(InformationSessionFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+    position = factory.LazyAttribute(lambda o: o.session.positions.first())
+    invited_by = factory.SubFactory(UserFactory)
+    state = InvitationState.INVITED
+    submission = None
+
+    class Params:
+        confirmed = factory.Trait(
+            state=InvitationState.CONFIRMED,
+            submission=factory.LazyAttribute(
+                lambda o: SubmissionFactory(candidate=o.candidate, position=o.position, submitted_by=o.invited_by)
+            ),
+        )

@@ -30,7 +30,7 @@ def row(job_title, **overrides):
         "niveau_qualification": "3",
         "niveau_francais": "B1",
         "email": "camille@example.test",
-        "criteres_niveau2": "under_26|qpv_zrr",
+        "criteres_niveau2": "low_qualification|qpv_zrr",
         "permis": "non",
     }
     return dict.fromkeys(COLUMNS, "") | values | overrides
@@ -48,7 +48,7 @@ def test_a_good_csv_is_imported_with_skills_prefilled(client_as, prescriber, pre
     candidates = Candidate.objects.filter(prescriber=prescriber_org)
     assert candidates.count() == 2
     first = candidates.get(last_name="Exemple")
-    assert first.has_consent and first.level2_criteria == ["under_26", "qpv_zrr"]
+    assert first.has_consent and first.level2_criteria == ["low_qualification", "qpv_zrr"]
     assert set(first.skills.all()) == set(job_title.occupation.skills.all())
 
 

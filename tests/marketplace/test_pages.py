@@ -142,13 +142,13 @@ def test_prescriber_creates_a_candidate_with_consent_and_skills(client_as, presc
 
 def test_facilitator_checks_eligibility_and_the_page_shows_expiry(client_as, facilitator, prescriber, candidate):
     client = client_as(facilitator)
-    response = client.post(f"/candidats/{candidate.pk}/eligibilite/", {"proof_under_26": "identity_document"})
+    response = client.post(f"/candidats/{candidate.pk}/eligibilite/", {"proof_low_qualification": "diploma"})
     check = EligibilityCheck.objects.get()
     assert response.status_code == 302
     assert not check.is_eligible  # one level-2 criterion is not enough
     client.post(
         f"/candidats/{candidate.pk}/eligibilite/",
-        {"proof_under_26": "identity_document", "proof_qpv_zrr": "proof_of_address"},
+        {"proof_low_qualification": "diploma", "proof_qpv_zrr": "proof_of_address"},
     )
     latest = EligibilityCheck.objects.first()
     assert latest.is_eligible

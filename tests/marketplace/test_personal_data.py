@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -75,9 +75,10 @@ def test_the_facilitator_exports_everything_about_the_person_as_json(
 ):
     candidate, placement = hired
     # session, user, memberships, candidate; prescriber, commune, jobs, skills, checks, submissions, history,
-    # placements, hours, audit events; content type, event written (+ savepoint and release)
+    # placements, hours, information sessions' invitations and their history, audit events; content type, event
+    # written (+ savepoint and release)
     client = client_as(facilitator)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         response = client.get(f"/candidats/{candidate.pk}/donnees.json")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="donnees-candidat-{candidate.pk}.json"'
@@ -120,6 +121,8 @@ def test_the_prescriber_exports_its_candidate_as_xlsx_with_formulas_neutralised(
         "Historique des candidatures",
         "Mises à l'emploi",
         "Heures",
+        "Informations collectives",
+        "Historique des invitations",
         "Traçabilité",
     ]
     assert ["Nom", '\'=HYPERLINK("http://evil.example","x")'] in sheets["Fiche"]
@@ -152,7 +155,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     contract = placement.position.contract
     statement = HoursStatement.objects.filter(source=placement.hours_source).first()
     proof = statement.proof.name
-    assert default_storage.exists(proof)
+    assert storages["proofs"].exists(proof)
     before = progress.contract_progress(contract)
     period = reports.Period.year(2024)
     facilitator_org = facilitator.memberships.get().organisation
@@ -183,7 +186,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_hours(
     assert Submission.objects.get().note == ""
     assert set(SubmissionTransition.objects.values_list("note", flat=True)) == {""}
     assert not HoursStatement.objects.exclude(proof="").exists()
-    assert not default_storage.exists(proof)
+    assert not storages["proofs"].exists(proof)
     notification = Notification.objects.about([candidate]).get()
     assert "Diallo" not in notification.text + notification.details
 
@@ -286,6 +289,7 @@ def test_retention_anonymises_candidates_inactive_for_the_period_only(
         position=PositionFactory(company=company_org),
         facilitator=facilitator,
         hours_months=[timezone.localdate().replace(day=1) - datetime.timedelta(days=20)],
+        hours=Decimal("60"),
     )
     Submission.objects.filter(candidate=working).update(created_at=LONG_AGO, state_changed_at=LONG_AGO)
     EligibilityCheck.objects.filter(candidate=working).update(checked_at=LONG_AGO)

@@ -48,7 +48,10 @@ def test_anonymisation_erases_the_person_from_every_organisations_notifications(
     )
     # Hours of another hire the facilitator rejects, saying why.
     placement = validated_placement(
-        candidate=person, position=PositionFactory(company=company_org), facilitator=facilitator
+        candidate=person,
+        position=PositionFactory(company=company_org),
+        facilitator=facilitator,
+        start_date=datetime.date(2024, 3, 1),
     )
     statement = procurement_services.declare_hours(
         source=placement.hours_source,

@@ -29,7 +29,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
     hourly_cost = Decimal("30")
     clause_hours = 833
     notified_on = datetime.date(2024, 1, 15)
-    ends_on = datetime.date(2026, 12, 31)
+    # A few years ahead of whenever the tests run: hours and placements must fall within the contract.
+    ends_on = factory.LazyFunction(lambda: datetime.date(datetime.date.today().year + 4, 12, 31))
 
     class Params:
         submitted = factory.Trait(state=ContractState.SUBMITTED)

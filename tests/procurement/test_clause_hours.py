@@ -1,9 +1,11 @@
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from procurement.enums import ContractState, Sector
+from procurement.forms import percent_of
 from procurement.models import ClauseSettings, Contract, SectorDefaults
 from procurement.services import clause_hours_from
 
@@ -40,7 +42,7 @@ def test_buyer_registers_a_contract_on_the_page_and_sees_the_computation(client_
 
 
 def test_api_computes_clause_hours_from_the_sector_defaults_the_facilitator_set(api_as, buyer, facilitator, client_as):
-    client_as(facilitator).post(reverse("procurement:clause_settings"), _settings_post(building=("0.5", "0.05", "30")))
+    client_as(facilitator).post(reverse("procurement:clause_settings"), _settings_post(building=("50", "5", "30")))
     response = api_as(buyer).post(
         CONTRACTS_URL,
         {"reference": "R1", "title": "Ravalement", "sector": "building", "amount_excl_vat": "1000000"},
@@ -49,7 +51,12 @@ def test_api_computes_clause_hours_from_the_sector_defaults_the_facilitator_set(
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["clause_hours"] == 833
-    assert (body["labour_share"], body["insertion_rate"], body["hourly_cost"]) == ("0.5000", "0.0500", "30.00")
+    # Rates in percent, as on the site.
+    assert (body["labour_share_percent"], body["insertion_rate_percent"], body["hourly_cost"]) == (
+        "50.00",
+        "5.00",
+        "30.00",
+    )
 
 
 def test_hours_entered_directly_replace_the_computation(api_as, buyer):
@@ -73,14 +80,17 @@ def _settings_post(**changes):
         "sectors-INITIAL_FORMS": SectorDefaults.objects.count(),
         "settings-fte_divisor": "1607",
         "settings-siae_hourly_cost": "30",
+        "settings-overtime_tolerance_percent": "10",
     }
     for index, row in enumerate(SectorDefaults.objects.order_by("sector")):
-        share, rate, cost = changes.get(row.sector, (row.labour_share, row.insertion_rate, row.hourly_cost))
+        share, rate, cost = changes.get(
+            row.sector, (percent_of(row.labour_share), percent_of(row.insertion_rate), row.hourly_cost)
+        )
         data.update(
             {
                 f"sectors-{index}-sector": row.sector,
-                f"sectors-{index}-labour_share": share,
-                f"sectors-{index}-insertion_rate": rate,
+                f"sectors-{index}-labour_share_percent": share,
+                f"sectors-{index}-insertion_rate_percent": rate,
                 f"sectors-{index}-hourly_cost": cost,
             }
         )
@@ -90,19 +100,28 @@ def _settings_post(**changes):
 def test_facilitator_edits_the_reference_values(client_as, facilitator):
     response = client_as(facilitator).post(
         reverse("procurement:clause_settings"),
-        {**_settings_post(cleaning=("0.7", "0.1", "25")), "settings-fte_divisor": "1741"},
+        {**_settings_post(cleaning=("70", "10", "25")), "settings-fte_divisor": "1741"},
     )
     assert response.status_code == 302
     assert SectorDefaults.objects.get(sector="cleaning").labour_share == Decimal("0.7")
     assert ClauseSettings.current().fte_divisor == 1741
 
 
-def test_reference_values_refuse_a_share_above_one(client_as, facilitator):
+def test_reference_values_refuse_a_share_above_100_percent(client_as, facilitator):
     response = client_as(facilitator).post(
-        reverse("procurement:clause_settings"), _settings_post(cleaning=("1.5", "0.1", "25"))
+        reverse("procurement:clause_settings"), _settings_post(cleaning=("150", "10", "25"))
     )
     assert response.status_code == 200
+    assert "La part de main-d'œuvre s'exprime en pourcentage, au-dessus de 0 et au plus 100 (150 saisi)." in unescape(
+        response.content.decode()
+    )
     assert SectorDefaults.objects.get(sector="cleaning").labour_share != Decimal("1.5")
+    # The boundary, 100 %, is accepted.
+    response = client_as(facilitator).post(
+        reverse("procurement:clause_settings"), _settings_post(cleaning=("100", "10", "25"))
+    )
+    assert response.status_code == 302
+    assert SectorDefaults.objects.get(sector="cleaning").labour_share == Decimal("1")
 
 
 @pytest.mark.parametrize("user", ["buyer", "company_user"])

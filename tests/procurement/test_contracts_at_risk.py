@@ -19,7 +19,8 @@ D = datetime.date
 
 
 def contract_with(company, reference, hours_due, monthly_hours, facilitator, facilitator_org, **contract):
-    """A contract of 2025 whose company delivered ``monthly_hours`` in each of January to March, validated."""
+    """A contract of 2025 whose company delivered ``monthly_hours`` in each month of January to March it was
+    notified for (hours before its notification would be refused), validated."""
     fields = {
         "reference": reference,
         "clause_hours": hours_due,
@@ -30,7 +31,7 @@ def contract_with(company, reference, hours_due, monthly_hours, facilitator, fac
         **contract,
     }
     contract, source = contract_in_progress_for(company, **{f"contract__{key}": value for key, value in fields.items()})
-    for month in (1, 2, 3):
+    for month in range(fields["notified_on"].month, 4):
         statement = HoursStatementFactory(source=source, month=D(2025, month, 1), hours=Decimal(monthly_hours))
         services.validate_statement(statement=statement, actor=facilitator, organisation=facilitator_org)
     return contract

@@ -422,8 +422,12 @@ def test_the_facilitators_year(year, client_as, facilitator, django_assert_num_q
         ["Sorties renseignées", 3, 5, 0.6],
         ["Sorties dynamiques (CDI, CDD de 6 mois et plus, formation qualifiante)", 2, 3, approx(2 / 3)],
     ]
-    assert workbook["Recrutement en nombre"] == [
-        ["Informations collectives", "pas encore suivies dans Passerelle", None, None]
+    # No information session this year (tests/reporting/test_recruitment_drives.py holds some).
+    assert workbook["Recrutement en nombre"][:4] == [
+        ["Informations collectives tenues", 0, None, None],
+        ["Personnes présentées aux entreprises", 0, None, None],
+        ["Embauchées", 0, 0, None],
+        ["Réorientées (emploi, formation, autre dispositif)", 0, None, None],
     ]
     # The check of 15 December 2025 (last month counted: November):
     #   C1: 1,320 h validated (200 in 2024) from November 2024: 13 months, 19 left to June 2027:
@@ -451,11 +455,12 @@ def test_the_facilitators_year(year, client_as, facilitator, django_assert_num_q
     assert cells(page, "marches-clos")[0][-2:] == ["30 €", f"15{NBSP}000 €"]
 
     # A fixed number of queries whatever the data: session, user, memberships with their organisation (3); the
-    # report's 13: its contracts, validated hours grouped by contract, company and modality, and by month, the
+    # report's 17: its contracts, validated hours grouped by contract, company and modality, and by month, the
     # settings row (FTE divisor), hours waiting for validation, awards grouped by company, SIAE orders grouped by
-    # SIAE, hires, the organisations' names, exits grouped by outcome, contracts at risk, closed contracts and
+    # SIAE, hires, the organisations' names, exits grouped by outcome, information sessions (their funnel's
+    # counts, the sessions held, redirections by kind and by outcome), contracts at risk, closed contracts and
     # their validated hours; then the header's count of unread notifications.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(21):
         client.get(reverse("reporting:report_dashboard"))
 
 

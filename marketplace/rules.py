@@ -1,0 +1,42 @@
+"""Rules about people, as pure functions of plain values (no database), shared by the services, the demo
+seeder and ``check_integrity`` like ``procurement.rules``: each returns ``None`` or the refusal in French."""
+
+from decimal import Decimal
+
+from marketplace.enums import Level2Criterion
+from procurement.rules import LEGAL_MAX_WEEKLY_HOURS, date_label, hours_label
+
+
+def age_on(birth_date, day):
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def check_age_criteria(codes, *, birth_date, on_day):
+    """Age criteria follow the birth date: « senior » from 50 years old (the IAE rule: 50 or more), « jeune »
+    under 26, on the day they are declared or verified."""
+    age = age_on(birth_date, on_day)
+    said = f"la personne a {age} ans au {date_label(on_day)}"
+    if Level2Criterion.OVER_50 in codes and age < 50:
+        return f"Le critère « {Level2Criterion.OVER_50.label} » suppose 50 ans ou plus : {said}."
+    if Level2Criterion.UNDER_26 in codes and age >= 26:
+        return f"Le critère « {Level2Criterion.UNDER_26.label} » suppose moins de 26 ans : {said}."
+    return None
+
+
+def overlaps(start, end, other_start, other_end):
+    """Two periods (an end of None: open-ended) share at least one day."""
+    return (end is None or other_start <= end) and (other_end is None or start <= other_end)
+
+
+def check_concurrent_hours(weekly_hours, others):
+    """A person's placements at the same time never add up to more than the legal 48 h a week: at most one
+    full-time job at a time. ``others``: (number, weekly hours) of their other placements over the period."""
+    total = Decimal(weekly_hours) + sum((Decimal(hours) for _, hours in others), Decimal(0))
+    if others and total > LEGAL_MAX_WEEKLY_HOURS:
+        numbers = ", ".join(f"n° {number}" for number, _ in others)
+        return (
+            f"Cette personne travaille déjà {hours_label(total - Decimal(weekly_hours))} h par semaine sur la même "
+            f"période (mise à l'emploi {numbers}) : avec {hours_label(weekly_hours)} h de plus, elle dépasserait "
+            f"la durée maximale légale de {hours_label(LEGAL_MAX_WEEKLY_HOURS)} h par semaine."
+        )
+    return None
