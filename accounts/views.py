@@ -17,6 +17,7 @@ from accounts.enums import OrganisationKind, OrganisationStatus
 from accounts.forms import DecisionForm, InvitationForm, OrganisationForm
 from accounts.models import Invitation, JoinRequest, Membership, Organisation
 from accounts.perms import organisation_required
+from common.dashboard import work_items
 
 
 @login_not_required
@@ -39,7 +40,11 @@ def dashboard(request):
     return render(
         request,
         f"dashboards/{request.organisation.kind}.html",
-        {"organisation": request.organisation, "suggest_mfa": suggest_mfa},
+        {
+            "organisation": request.organisation,
+            "suggest_mfa": suggest_mfa,
+            "work_items": work_items(request.organisation),
+        },
     )
 
 

@@ -11,6 +11,10 @@ AUDIT = {
     "blocking": 0,
 }
 
+# Each role's day in the browser (tests/e2e/test_days.py), from the login page to each main task and its result:
+# the distinct pages it checks with axe-core at desktop width and for sideways scroll at 390 px, role by role.
+DAYS = {"acheteur": 6, "entreprise": 7, "prescripteur": 7, "SIAE": 4, "facilitateur": 8}
+
 # axe-core rule id -> what it means here, in French. Only moderate or minor ones may be listed.
 KNOWN_ISSUES = {
     "aria-allowed-role": (

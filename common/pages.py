@@ -51,7 +51,11 @@ def candidate_information(request):
 
 @login_not_required
 def accessibility_statement(request):
-    audit = {**accessibility.AUDIT, "known_issues": sorted(accessibility.KNOWN_ISSUES.items())}
+    audit = {
+        **accessibility.AUDIT,
+        "known_issues": sorted(accessibility.KNOWN_ISSUES.items()),
+        "day_pages": sum(accessibility.DAYS.values()),
+    }
     return render(request, "pages/accessibility.html", {**_contact(), "audit": audit})
 
 

@@ -70,10 +70,23 @@ class PositionFilterForm(DsfrBaseForm):
     type_contrat = forms.ChoiceField(
         label="Type de contrat", choices=[("", "Tous les contrats")] + ContractType.choices, required=False
     )
+    depuis = forms.TypedChoiceField(
+        label="Publiées",
+        choices=[("", "Quelle que soit la date"), ("7", "Ces 7 derniers jours"), ("30", "Ces 30 derniers jours")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
     def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["domaine"].choices = [("", "Tous les domaines")] + list(domains)
+
+
+class PositionStateFilterForm(forms.Form):
+    """The state filter of a company's positions (templates/components/filters.html)."""
+
+    etat = forms.ChoiceField(label="État", choices=[("", "Tous les états")] + PositionState.choices, required=False)
 
 
 class PlacementFilterForm(forms.Form):
@@ -83,10 +96,22 @@ class PlacementFilterForm(forms.Form):
 
 
 class CandidateSearchForm(forms.Form):
-    """The pool's search (templates/components/filters.html)."""
+    """The pool's search (templates/components/filters.html); the eligibility filter is the list a dashboard
+    counts (``CandidateQuerySet.eligibility_expiring`` and ``eligibility_to_check``)."""
+
+    EXPIRING = "expire-bientot"
+    TO_CHECK = "a-verifier"
 
     q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
+    eligibilite = forms.ChoiceField(label="Éligibilité", required=False)
     offre = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, to_check=False, expiry_days=30, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Toutes"), (self.EXPIRING, f"Expire dans les {expiry_days} jours")]
+        if to_check:
+            choices.append((self.TO_CHECK, "À vérifier (candidature en cours)"))
+        self.fields["eligibilite"].choices = choices
 
 
 class CandidateForm(forms.ModelForm, DsfrBaseForm):

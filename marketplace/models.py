@@ -154,6 +154,25 @@ class CandidateQuerySet(models.QuerySet):
         """No consent, no processing: only these may be submitted or matched."""
         return self.exclude(consent_at=None)
 
+    def eligibility_to_check(self, day):
+        """People with a submission in progress and no eligibility valid on ``day``: the facilitator's queue.
+        ``waiting_since`` is the day their oldest submission in progress was made."""
+        return (
+            self.filter(submissions__state__in=ACTIVE_SUBMISSION_STATES)
+            .exclude(pk__in=EligibilityCheck.objects.valid_on(day).values("candidate_id"))
+            .annotate(waiting_since=models.Min("submissions__created_at"))
+        )
+
+    def eligibility_expiring(self, day, days):
+        """People whose last favourable eligibility check runs out within ``days`` days of ``day``
+        (``eligible_until``): the prescriber asks for a new check before it lapses."""
+        until = models.Max("eligibility_checks__valid_until", filter=models.Q(eligibility_checks__is_eligible=True))
+        return (
+            self.filter(anonymised_at=None)
+            .annotate(eligible_until=until)
+            .filter(eligible_until__gte=day, eligible_until__lte=day + datetime.timedelta(days=days))
+        )
+
 
 class Candidate(models.Model):
     """A person followed by a prescriber (*candidat*, *participant*)."""

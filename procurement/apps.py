@@ -10,6 +10,10 @@ class ProcurementConfig(AppConfig):
     verbose_name = "Marchés et heures d'insertion"
 
     def ready(self):
+        from common import dashboard
+        from procurement import dashboard as procurement_dashboard
+
+        dashboard.register(procurement_dashboard.work)
         checks.register(proofs_are_not_public, checks.Tags.security, deploy=False)
 
 

@@ -108,6 +108,10 @@ class Progress:
         labels = dict(Modality.choices)
         return [(labels[m], v["declared"], v["validated"]) for m, v in sorted(self.by_modality.items())]
 
+    def month_rows_newest_first(self):
+        """The contract page's « Par mois », newest first (folded: the month × source table comes below)."""
+        return self.month_rows()[::-1]
+
     def month_rows(self):
         """(month, declared, validated, cumulative validated), oldest first."""
         cumulative, rows = ZERO, []

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrganisationKind
@@ -18,7 +18,7 @@ from accounts.forms import TransitionForm
 from accounts.perms import can, organisation_required
 from common import exports, refusals
 from common.views import paginate, renamed_params
-from procurement import decp, forecast, progress, proofs, queue, services, workflows
+from procurement import decp, forecast, grid, progress, proofs, queue, services, workflows
 from procurement.enums import ContractState, StatementState
 from procurement.forms import (
     AwardFormSet,
@@ -44,6 +44,9 @@ from procurement.models import (
     SiaeOrder,
     SiaeProfile,
 )
+
+# The contract page's month × source table: beyond that, the statements list (« Relevés d'heures »).
+SOURCES_SHOWN = 100
 
 
 def _contract(request, pk):
@@ -105,17 +108,23 @@ def contract_detail(request, pk):
     sources = (
         HoursSource.objects.visible_to(organisation)
         .filter(contract=contract)
-        .select_related("company", "siae_order__siae")
+        .select_related("company")
         .order_by("company__name", "label")
-        # Only what ``statement_items`` shows: a contract has hundreds of statements.
-        .prefetch_related(
-            Prefetch(
-                "statements",
-                HoursStatement.objects.order_by("-month", "-pk").only(
-                    "source", "month", "hours", "state", "adjusts", "reason"
-                ),
-            )
-        )
+    )
+    sources = list(sources[:SOURCES_SHOWN])
+    statements = HoursStatement.objects.filter(source__in=[source.pk for source in sources]).values_list(
+        "pk", "source_id", "month", "hours", "state", "adjusts_id"
+    )
+    # A closed contract's hours are frozen: only the facilitator corrects them, with a motive.
+    closed = contract.state == ContractState.CLOSED
+    correct_closed = closed and can(organisation, "hours.validate")
+    hours_grid = grid.month_grid(
+        contract,
+        sources,
+        statements,
+        today=timezone.localdate(),
+        correctable_company_id=organisation.pk if can(organisation, "hours.declare") and not closed else None,
+        correct_closed=correct_closed,
     )
     awards = contract.awards.select_related("company").order_by("role", "company__name")
     moves = workflows.CONTRACT.moves(contract, organisation)
@@ -131,13 +140,12 @@ def contract_detail(request, pk):
         "can_edit": workflows.can_edit(contract, organisation),
         "awards": awards,
         "orders": contract.siae_orders.select_related("siae", "company").order_by("-created_at"),
-        "sources": sources[:100],
+        "grid": hours_grid,
         "can_order": can(organisation, "siae_order.manage")
         and contract.state in workflows.EXECUTION_STATES
         and any(award.company_id == organisation.pk for award in awards),
-        "is_owner_company": can(organisation, "hours.declare"),
-        "ledger_frozen": contract.state == ContractState.CLOSED,
-        "can_correct_closed": contract.state == ContractState.CLOSED and can(organisation, "hours.validate"),
+        "ledger_frozen": closed,
+        "can_correct_closed": correct_closed,
         "forecast": ContractForecast.objects.filter(contract=contract).first(),
     }
     return render(request, "procurement/contract_detail.html", context)

@@ -24,16 +24,14 @@ _FINAL = {SubmissionState.HIRED, SubmissionState.REFUSED, SubmissionState.WITHDR
 
 @register.inclusion_tag("marketplace/includes/dashboard_panel.html")
 def marketplace_panel(organisation):
-    """Counts the organisation may see; buyers get counts only, over their contracts."""
+    """The overview under the work items (common.dashboard): counts the organisation may see; buyers get counts
+    only, over their contracts."""
     panel = {"kind": organisation.kind}
     if organisation.kind == Kind.COMPANY:
         panel["positions"] = Position.objects.filter(company=organisation).aggregate(
             total=Count("pk"), open=Count("pk", filter=Q(state=PositionState.OPEN))
         )
         panel["submissions"] = _submission_counts(Submission.objects.visible_to(organisation))
-        panel["pending_placements"] = (
-            Placement.objects.visible_to(organisation).filter(state=PlacementState.PENDING).count()
-        )
     elif organisation.kind == Kind.PRESCRIBER:
         panel["candidates"] = Candidate.objects.visible_to(organisation).count()
         panel["submissions"] = _submission_counts(Submission.objects.visible_to(organisation))
@@ -47,6 +45,4 @@ def marketplace_panel(organisation):
         ).count()
     elif perms.sees_everything(organisation):
         panel["submissions"] = _submission_counts(Submission.objects.all())
-        panel["pending_placements"] = Placement.objects.filter(state=PlacementState.PENDING).count()
-        panel["to_preselect"] = Submission.objects.filter(state=SubmissionState.SUBMITTED).count()
     return panel

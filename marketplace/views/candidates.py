@@ -15,6 +15,7 @@ from common import refusals
 from common.exports import Table, to_csv
 from common.views import paginate
 from marketplace import imports, services
+from marketplace.dashboard import EXPIRY_NOTICE_DAYS
 from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
 from marketplace.forms import (
     AnonymiseForm,
@@ -42,13 +43,24 @@ def candidate_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         candidates = candidates.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query))
+    # The lists the dashboards count: eligibility about to lapse (prescriber), to check (facilitator).
+    search = CandidateSearchForm(
+        request.GET, to_check=perms.can(organisation, "eligibility.check"), expiry_days=EXPIRY_NOTICE_DAYS
+    )
+    eligibility = search.cleaned_data["eligibilite"] if search.is_valid() else ""
+    today = timezone.localdate()
+    if eligibility == CandidateSearchForm.EXPIRING:
+        candidates = candidates.eligibility_expiring(today, EXPIRY_NOTICE_DAYS).order_by("eligible_until", "pk")
+    elif eligibility == CandidateSearchForm.TO_CHECK:
+        candidates = candidates.eligibility_to_check(today).order_by("waiting_since", "pk")
     return render(
         request,
         "marketplace/candidate_list.html",
         {
             "page_obj": paginate(request, candidates),
             "query": query,
-            "search": CandidateSearchForm(request.GET),
+            "search": search,
+            "eligibility": eligibility,
             "can_manage": perms.can(organisation, "candidate.manage"),
             # Coming from a position's "submit a candidate" button.
             "position_id": request.GET.get("offre", ""),

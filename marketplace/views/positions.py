@@ -1,11 +1,14 @@
 """Job board (public) and the company's positions."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import perms
@@ -15,7 +18,7 @@ from common import refusals
 from common.views import paginate, renamed_params
 from marketplace import services, workflows
 from marketplace.enums import PositionState
-from marketplace.forms import PositionFilterForm, PositionForm, ProposeForm
+from marketplace.forms import PositionFilterForm, PositionForm, PositionStateFilterForm, ProposeForm
 from marketplace.models import Position
 
 # ROME's broad domains: the first letter of an occupation's code.
@@ -50,6 +53,9 @@ def job_board(request):
             positions = positions.filter(commune=form.cleaned_data["commune"])
         if form.cleaned_data["type_contrat"]:
             positions = positions.filter(contract_type=form.cleaned_data["type_contrat"])
+        if form.cleaned_data["depuis"]:
+            since = timezone.localdate() - datetime.timedelta(days=form.cleaned_data["depuis"])
+            positions = positions.filter(created_at__date__gte=since)
     return render(request, "marketplace/job_board.html", {"form": form, "page_obj": paginate(request, positions)})
 
 
@@ -78,12 +84,19 @@ def my_positions(request):
     """A company's own positions, a buyer's those on its contracts; the facilitator sees every one."""
     organisation = request.organisation
     positions = Position.objects.visible_to(organisation).concerning(organisation)
+    filters = PositionStateFilterForm(request.GET)
+    if filters.is_valid() and filters.cleaned_data["etat"]:
+        positions = positions.filter(state=filters.cleaned_data["etat"])
     # Meta.ordering does not apply to aggregated querysets: order explicitly for stable pages.
     positions = positions.for_display().annotate(submission_count=Count("submissions")).order_by("-created_at", "-pk")
     return render(
         request,
         "marketplace/my_positions.html",
-        {"page_obj": paginate(request, positions), "can_manage": perms.can(organisation, "position.manage")},
+        {
+            "page_obj": paginate(request, positions),
+            "can_manage": perms.can(organisation, "position.manage"),
+            "filters": filters,
+        },
     )
 
 

@@ -113,6 +113,8 @@ def test_the_accessibility_statement_gives_the_audit_figures(client):
 
     assert f"<strong>{accessibility.AUDIT['pages']} pages</strong>" in page
     assert "0 non-conformité grave ou critique" in page
+    # Each role's day, its pages counted by tests/e2e/test_days.py.
+    assert f"({sum(accessibility.DAYS.values())} pages, mêmes critères" in page
     for rule in accessibility.KNOWN_ISSUES:
         assert f"« {rule} »" in page
 

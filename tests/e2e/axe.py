@@ -57,7 +57,9 @@ def audit(page):
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(source["script"])
         page.evaluate("locale => window.axe.configure({locale})", source["locale"])
-    results = page.evaluate("() => window.axe.run(document, {resultTypes: ['violations']})")
+    # No preloading of the style sheets: axe would rebuild a sheet it cannot read yet as an inline <style>, which
+    # the page's policy refuses (style-src 'self'), a console error that is axe's, not the site's.
+    results = page.evaluate("() => window.axe.run(document, {resultTypes: ['violations'], preload: false})")
     return [
         Violation(
             rule=item["id"],
@@ -85,13 +87,22 @@ def overflow(page, width=PHONE_WIDTH):
               const limit = document.documentElement.clientWidth;
               let worst = null;
               for (const el of document.querySelectorAll('body *')) {
+                if (el.checkVisibility && !el.checkVisibility()) continue;
+                // What a scrolling region (a DSFR table's container) clips does not widen the page.
+                let clipped = false;
+                for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+                  if (getComputedStyle(up).overflowX !== 'visible') { clipped = true; break; }
+                }
+                if (clipped) continue;
                 const right = el.getBoundingClientRect().right;
                 if (right > limit + 1 && (!worst || right > worst.right)) worst = {el, right};
               }
               if (!worst) return '';
               const el = worst.el;
               const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/) : [];
-              return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes.map(c => '.' + c).join('');
+              const caption = el.tagName === 'TABLE' && el.caption ? ' « ' + el.caption.textContent.trim() + ' »' : '';
+              const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+              return name + classes.map(c => '.' + c).join('') + caption;
             }"""
         )
     return excess, culprit

@@ -15,6 +15,9 @@ from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.axe import DESKTOP, audit, axe_version, blocking, overflow
 from tests.test_isolation_matrix import MATRIX, ROLES, build_world
 
+# The site's 404 page is walked too: the one path expected to answer 404.
+NOT_FOUND = "/page-qui-n-existe-pas/"
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WALKED_ROLES = ["anonymous", "buyer", "company", "prescriber", "siae", "facilitator"]
@@ -29,7 +32,7 @@ PUBLIC_PAGES = [
     ("/donnees-personnelles/", ["anonymous"], "main"),
     ("/donnees-personnelles/candidats/", ["anonymous"], "main"),
     ("/aide/", ["anonymous", "company"], "main"),
-    ("/page-qui-n-existe-pas/", ["anonymous", "buyer"], "main"),
+    (NOT_FOUND, ["anonymous", "buyer"], "main"),
     ("/api/docs/", ["anonymous", "facilitator"], ".opblock-tag"),
     ("/comptes/2fa/", WALKED_ROLES[1:], "main"),
     ("/organisation/creer/", ["facilitator"], "main"),
@@ -164,7 +167,12 @@ def test_every_page_of_each_role_is_accessible(role, objects, request, browser, 
             page.click("main form button[type=submit]")
     for path, ready in pages_for(role, objects):
         page.set_viewport_size(DESKTOP)
-        page.goto(live_server.url + path)
+        response = page.goto(live_server.url + path)
+        expected = 404 if path == NOT_FOUND else 200
+        if response is not None and response.status != expected:
+            # A walked page must be the page meant: a 404 from a wrong key would pass axe unnoticed.
+            problems.append(f"{path}: HTTP {response.status} au lieu de {expected}")
+            continue
         page.wait_for_selector(ready)
         violations = audit(page)
         findings.add(path, violations)
@@ -206,7 +214,7 @@ def test_the_walk_covers_the_urlconf(objects):
     walked = set()
     for role in WALKED_ROLES:
         for path, _ in pages_for(role, objects):
-            if path != "/page-qui-n-existe-pas/":
+            if path != NOT_FOUND:
                 walked.add(resolve(path.split("?")[0]).view_name)
     downloads = {resolve(url(objects)).view_name for url, *_ in MATRIX.values() if DOWNLOAD.search(url(objects))}
     downloads.add("marketplace:candidate_import_template")

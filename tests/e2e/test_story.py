@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.utils import timezone
-from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from matching import index as matching_index
@@ -254,7 +253,7 @@ def prescriber_submits_from_the_matchers_proposals(prescriber):
 
 def facilitator_checks_eligibility_and_preselects(facilitator, valid_until):
     nav(facilitator, "Tableau de bord")
-    link(facilitator, "À présélectionner")
+    link(facilitator, "1 candidature à présélectionner")
     link(facilitator, CANDIDATE)
     expect_state(facilitator, "Proposée")
     link(facilitator, "Fiche complète et éligibilité")
@@ -315,8 +314,11 @@ def company_declares_a_month(company, today):
     company.shot("declaration-des-heures")
     button(company, "Déclarer")
     expect_message(company, "Les heures sont déclarées : le facilitateur va les vérifier.")
-    statements = page.get_by_role("main").get_by_role("list").filter(has_text="Déclaré")
-    expect(statements).to_have_text(f"{date_format(today, 'F Y')} : {HOURS} h – Déclaré")
+    # The contract page's month × source table: the month's hours, waiting for the facilitator.
+    grid = page.get_by_role("table", name=re.compile("^Heures par source, "))
+    month = grid.get_by_role("columnheader", name=today.strftime("%m/%Y"))
+    expect(month).to_be_visible()
+    expect(grid.get_by_role("row").nth(1)).to_contain_text(f"{HOURS} h (à valider)")
 
 
 def facilitator_validates_the_hours(facilitator):
@@ -370,6 +372,7 @@ def test_the_whole_story(settings, tab, world, buyer, company_user, prescriber, 
     # ... then moved by exactly the validated hours, in the figures, the month's table and the chart.
     buyer_tab.page.reload()
     chart_after = expect_progress(buyer_tab, declared=HOURS, validated=HOURS, rate="14,4")
+    buyer_tab.page.locator("summary", has_text="Par mois").click()
     month = buyer_tab.page.get_by_role("table", name="Par mois").get_by_role("row").nth(1)
     expect(month.get_by_role("cell")).to_have_text([f"{today:%m/%Y}", str(HOURS), str(HOURS), str(HOURS)])
     assert chart_after != chart_before

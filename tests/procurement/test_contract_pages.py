@@ -1,11 +1,7 @@
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from procurement.enums import StatementState
-from tests.procurement.factories import AwardFactory, ContractFactory, HoursStatementFactory, contract_in_progress_for
+from tests.procurement.factories import AwardFactory, ContractFactory
 
 
 @pytest.fixture
@@ -61,39 +57,3 @@ def test_api_list_filters_and_is_bounded(
 def test_dashboards_show_the_panel(client_as, buyer, facilitator, siae_user, company_user, many_contracts):
     assert "En cours d&#x27;exécution : 30" in client_as(buyer).get(reverse("accounts:dashboard")).content.decode()
     assert "Marchés à clause sociale" in client_as(siae_user).get(reverse("accounts:dashboard")).content.decode()
-
-
-def test_contract_page_lists_each_sources_latest_statements(
-    client_as, company_user, buyer, company_org, buyer_org, django_assert_num_queries
-):
-    contract, source = contract_in_progress_for(company_org, contract__buyer=buyer_org)
-    for month in range(1, 13):
-        HoursStatementFactory(source=source, month=datetime.date(2023, month, 1), state=StatementState.VALIDATED)
-    for month in range(1, 13):
-        HoursStatementFactory(source=source, month=datetime.date(2024, month, 1), hours=Decimal("35.5"))
-    oldest = source.statements.get(month=datetime.date(2023, 1, 1))
-    rejected = HoursStatementFactory(
-        source=source, month=datetime.date(2025, 1, 1), state=StatementState.REJECTED, reason="Illisible <scan>"
-    )
-    url = reverse("procurement:contract_detail", args=[contract.pk])
-    client = client_as(company_user)
-
-    # Whatever the number of statements: sources and their statements are two queries. Session, user, memberships,
-    # contract with buyer, clause settings, progress, SIAE turnover, awards, unread notifications, SIAE orders,
-    # sources, their latest statements, history, the last shortfall forecast.
-    with django_assert_num_queries(14):
-        page = client.get(url).content.decode()
-    # The 24 latest, newest first, in French; the oldest one is left out.
-    assert "<li>janvier 2025 : 120 h – Refusé – Illisible &lt;scan&gt;</li>" in page
-    assert "<li>décembre 2024 : 35,5 h – Déclaré</li>" in page
-    assert page.index("décembre 2024") < page.index("février 2023")
-    assert "janvier 2023" not in page
-    # The company may correct its validated statements, not the others.
-    correct = reverse("procurement:declare_hours", args=[source.pk]) + "?corrige="
-    validated = source.statements.filter(state=StatementState.VALIDATED).exclude(pk=oldest.pk)
-    assert page.count(correct) == validated.count() == 11
-    assert f"{correct}{rejected.pk}" not in page
-
-    buyer_page = client_as(buyer).get(url).content.decode()
-    assert "<li>février 2023 : 120 h – Validé</li>" in buyer_page
-    assert correct not in buyer_page
