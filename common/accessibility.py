@@ -6,7 +6,7 @@ number of pages it walks."""
 AUDIT = {
     "date": "2 décembre 2026",
     "tool": "axe-core 4.14.1 (règles WCAG 2.1 A et AA), dans Chromium",
-    "pages": 181,
+    "pages": 182,
     "roles": "visiteur, donneur d'ordre, entreprise, prescripteur, SIAE, facilitateur",
     "blocking": 0,
 }
