@@ -68,9 +68,29 @@ def _facilitators(session):
 # --- The session ---------------------------------------------------------------------------------------------
 
 
-def _check_session(session, positions, *, kept_positions, invited_positions, seats_taken):
+# A session is planned for the coming year, or recorded after the fact within a month (one held before the
+# facilitator had entered it): a date outside that window is a typing mistake (year 293, 2062).
+PLANNED_DAYS_BACK = 31
+PLANNED_DAYS_AHEAD = 366
+
+
+def _check_date(starts_at):
+    today = timezone.localdate()
+    earliest = today - datetime.timedelta(days=PLANNED_DAYS_BACK)
+    latest = today + datetime.timedelta(days=PLANNED_DAYS_AHEAD)
+    if not earliest <= timezone.localtime(starts_at).date() <= latest:
+        return (
+            f"Une information collective se programme entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y} "
+            f"(au plus {PLANNED_DAYS_BACK} jours après coup, au plus un an à l'avance)."
+        )
+    return None
+
+
+def _check_session(session, positions, *, kept_positions, invited_positions, seats_taken, date_changed):
     """The session's own rules, every refusal on its field."""
     errors = {}
+    if date_changed and session.starts_at and (refusal := _check_date(session.starts_at)):
+        errors["starts_at"] = refusal
     if not positions:
         errors["positions"] = "Choisissez au moins une offre ouverte."
     else:
@@ -119,7 +139,14 @@ def save_session(*, session, positions, actor, organisation):
         seats = before.invitations.holding_a_seat().count()
     if session.is_online:
         session.address, session.commune = "", None
-    _check_session(session, positions, kept_positions=kept, invited_positions=invited, seats_taken=seats)
+    _check_session(
+        session,
+        positions,
+        kept_positions=kept,
+        invited_positions=invited,
+        seats_taken=seats,
+        date_changed=creating or before.starts_at != session.starts_at,
+    )
     session.full_clean()
     session.save()
     session.positions.set(positions)

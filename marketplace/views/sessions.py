@@ -140,7 +140,8 @@ def session_edit(request, pk=None):
                 organisation=organisation,
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            # The form asks for a day and times where the service speaks of the start and end.
+            add_errors(form, exc, fields={"starts_at": "day", "ends_at": "end_time"})
         else:
             messages.success(request, "L'information collective est enregistrée.")
             return redirect("marketplace:session_detail", pk=session.pk)

@@ -17,7 +17,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from marketplace.models import Candidate, CandidateImport, EligibilityCheck, Placement, Position, Submission
+from marketplace.models import (
+    Candidate,
+    CandidateImport,
+    EligibilityCheck,
+    InformationSession,
+    Placement,
+    Position,
+    SessionInvitation,
+    Submission,
+)
 from procurement.models import Contract, HoursStatement, SectorDefaults, SiaeOrder, SiaeProfile
 from reference.models import Occupation
 
@@ -31,8 +40,10 @@ PATH_OBJECTS = {
     "contracts": (Contract, "pk"),
     "eligibility-checks": (EligibilityCheck, "pk"),
     "hours": (HoursStatement, "pk"),
+    "invitations": (SessionInvitation, "pk"),
     "placements": (Placement, "pk"),
     "positions": (Position, "pk"),
+    "sessions": (InformationSession, "pk"),
     "siae": (SiaeProfile, "pk"),
     "siae-orders": (SiaeOrder, "pk"),
     "submissions": (Submission, "pk"),

@@ -12,7 +12,14 @@ from marketplace.enums import ContractType, PlacementState
 from marketplace.models import CandidateImport, Placement
 from procurement.enums import OrderKind, StatementState
 from procurement.models import Award, SiaeOrder
-from tests.marketplace.factories import CandidateFactory, EligibilityCheckFactory, PositionFactory, SubmissionFactory
+from tests.marketplace.factories import (
+    CandidateFactory,
+    EligibilityCheckFactory,
+    InformationSessionFactory,
+    PositionFactory,
+    SessionInvitationFactory,
+    SubmissionFactory,
+)
 from tests.procurement.factories import (
     ContractFactory,
     HoursSourceFactory,
@@ -77,6 +84,11 @@ def build_world(orgs, *, text="Rénovation du groupe scolaire"):
         weekly_hours=35,
         state=PlacementState.PENDING,
     )
+    # An information session for the open position, one of the prescriber's people invited to it.
+    session = InformationSessionFactory(
+        organiser=orgs["facilitator"], positions=[position], title=text, address=text, commune=paris_19
+    )
+    SessionInvitationFactory(session=session, candidate=candidates[1], invited_by=submission.submitted_by)
     # A large import of each pool, one still queued and one refused with the lines at fault.
     for pool, state, errors in [("prescriber", "queued", []), ("other_prescriber", "refused", [f"Ligne 2 : {text}"])]:
         CandidateImport.objects.create(

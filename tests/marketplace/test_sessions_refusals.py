@@ -391,3 +391,65 @@ def test_a_cancelled_session_withdraws_its_invitations_and_takes_no_more(
         "Cette information collective est « annulée » : elle ne reçoit plus d'invitations."
     ]
     assert written()[0] == before[0]
+
+
+# --- Dates ------------------------------------------------------------------------------------------------
+
+
+def _session_form(session, day):
+    return {
+        "title": session.title,
+        "positions": [p.pk for p in session.positions.all()],
+        "day": day.isoformat(),
+        "start_time": "09:30",
+        "end_time": "11:30",
+        "address": session.address,
+        "commune": session.commune_id,
+        "capacity": "2",
+    }
+
+
+def test_a_session_is_planned_within_the_coming_year_on_the_page(facilitator, session):
+    client = logged_in(facilitator)
+    today = timezone.localdate()
+    url = f"/informations-collectives/{session.pk}/modifier/"
+    before = session.starts_at
+
+    response = client.post(url, _session_form(session, today + datetime.timedelta(days=367)))
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["day"]
+    assert error.startswith(
+        f"Une information collective se programme entre le {today - datetime.timedelta(days=31):%d/%m/%Y}"
+    )
+    session.refresh_from_db()
+    assert session.starts_at == before
+    # A year ahead to the day is accepted.
+    assert client.post(url, _session_form(session, today + datetime.timedelta(days=366))).status_code == 302
+    session.refresh_from_db()
+    assert timezone.localtime(session.starts_at).date() == today + datetime.timedelta(days=366)
+
+
+def test_a_session_is_recorded_after_the_fact_within_a_month_through_the_api(api_as, facilitator, session):
+    client = api_as(facilitator)
+    today = timezone.localdate()
+
+    def move_to(day):
+        def at(hour):
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30))).isoformat()
+
+        return client.patch(f"/api/v1/sessions/{session.pk}/", {"starts_at": at(9), "ends_at": at(11)}, format="json")
+
+    before = session.starts_at
+    # Year 293 (a typing mistake schemathesis found) and 32 days back are refused on the field.
+    for day in (datetime.date(293, 9, 11), today - datetime.timedelta(days=32)):
+        response = move_to(day)
+        assert response.status_code == 400, response.content
+        assert response.json()["starts_at"][0].startswith("Une information collective se programme entre le")
+    session.refresh_from_db()
+    assert session.starts_at == before
+
+    # 31 days back is accepted: a session held before the facilitator had entered it.
+    assert move_to(today - datetime.timedelta(days=31)).status_code == 200
+    session.refresh_from_db()
+    assert timezone.localtime(session.starts_at).date() == today - datetime.timedelta(days=31)
