@@ -44,7 +44,7 @@ from marketplace.enums import (
     Situation,
 )
 from marketplace.models import Candidate, CandidateImport
-from marketplace.rules import check_age_criteria
+from marketplace.rules import check_age_criteria, check_birth_date, check_consent_date
 from reference.models import Commune, JobTitle
 
 REQUIRED = [
@@ -369,10 +369,12 @@ class RowParser:
                 errors.append(f"e-mail « {get['email']} » invalide")
         if get["date_naissance"]:
             candidate.birth_date = _date(get["date_naissance"], "date de naissance", errors)
+            if candidate.birth_date and (refusal := check_birth_date(candidate.birth_date, today=timezone.localdate())):
+                errors.append(refusal[0].lower() + refusal[1:].rstrip("."))
         if get["date_consentement"]:
             consent = _date(get["date_consentement"], "date de consentement", errors)
-            if consent and consent > timezone.localdate():
-                errors.append("la date de consentement est dans le futur")
+            if consent and (refusal := check_consent_date(consent, today=timezone.localdate())):
+                errors.append(refusal[0].lower() + refusal[1:].rstrip("."))
             elif consent:
                 candidate.consent_at = timezone.make_aware(datetime.datetime.combine(consent, datetime.time(12)))
         if get["sexe"]:

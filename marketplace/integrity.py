@@ -91,6 +91,26 @@ def age_criteria(today):
             yield Violation(rule, f"candidat n° {pk} (critères déclarés)", error)
 
 
+def person_dates(today):
+    """Birth and consent dates a person could have: of working age and consented under the GDPR, never after the
+    day the record was written."""
+    rule = "Date de naissance ou de consentement impossible"
+    rows = (
+        Candidate.objects.filter(anonymised_at=None)
+        .values_list("pk", "birth_date", "consent_at", "updated_at")
+        .order_by("pk")
+        .iterator(chunk_size=5000)
+    )
+    for pk, birth_date, consent_at, updated_at in rows:
+        written_on = timezone.localdate(updated_at)
+        for error in (
+            rules.check_birth_date(birth_date, today=written_on),
+            consent_at and rules.check_consent_date(timezone.localdate(consent_at), today=written_on),
+        ):
+            if error:
+                yield Violation(rule, f"candidat n° {pk}", error)
+
+
 def placements_without_eligibility(today):
     """A validated placement had a valid eligibility check on its hiring date."""
     rule = "Mise à l'emploi validée sans éligibilité vérifiée à l'embauche"
@@ -115,6 +135,7 @@ CHECKS = [
     sources_matching_placements,
     concurrent_placements,
     age_criteria,
+    person_dates,
     placements_without_eligibility,
 ]
 

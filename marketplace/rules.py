@@ -1,6 +1,7 @@
 """Rules about people, as pure functions of plain values (no database), shared by the services, the demo
 seeder and ``check_integrity`` like ``procurement.rules``: each returns ``None`` or the refusal in French."""
 
+import datetime
 from decimal import Decimal
 
 from marketplace.enums import Level2Criterion
@@ -20,6 +21,33 @@ def check_age_criteria(codes, *, birth_date, on_day):
         return f"Le critère « {Level2Criterion.OVER_50.label} » suppose 50 ans ou plus : {said}."
     if Level2Criterion.UNDER_26 in codes and age >= 26:
         return f"Le critère « {Level2Criterion.UNDER_26.label} » suppose moins de 26 ans : {said}."
+    return None
+
+
+# The people Passerelle serves are of working age: from 16 (end of compulsory schooling) and, generously, under
+# 100. Consents are collected under the GDPR text, in force since 25 May 2018, and never in the future.
+MIN_AGE, MAX_AGE = 16, 100
+GDPR_IN_FORCE = datetime.date(2018, 5, 25)
+
+
+def check_birth_date(birth_date, *, today):
+    age = age_on(birth_date, today)
+    if not MIN_AGE <= age < MAX_AGE:
+        return (
+            f"Date de naissance peu plausible ({date_label(birth_date)}) : la personne aurait {age} ans, "
+            f"Passerelle accompagne des personnes de {MIN_AGE} à {MAX_AGE - 1} ans."
+        )
+    return None
+
+
+def check_consent_date(consent_day, *, today):
+    if consent_day > today:
+        return f"La date du consentement ({date_label(consent_day)}) est dans le futur."
+    if consent_day < GDPR_IN_FORCE:
+        return (
+            f"La date du consentement ({date_label(consent_day)}) précède le RGPD ({date_label(GDPR_IN_FORCE)}) : "
+            "recueillez à nouveau le consentement de la personne."
+        )
     return None
 
 

@@ -150,6 +150,7 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
     if not candidate.has_consent:
         raise ValidationError(CONSENT_REQUIRED)
     candidate.full_clean()
+    _check_person_dates(candidate)
     age_error = rules.check_age_criteria(
         candidate.level2_criteria, birth_date=candidate.birth_date, on_day=timezone.localdate()
     )
@@ -179,6 +180,17 @@ def save_candidate(*, candidate, actor, organisation, job_titles=None, skills=No
         details={"fields": changed} if before else {"consent_text_version": candidate.consent_text_version},
     )
     return candidate
+
+
+def _check_person_dates(candidate):
+    today = timezone.localdate()
+    errors = {
+        "birth_date": rules.check_birth_date(candidate.birth_date, today=today),
+        "consent_at": rules.check_consent_date(timezone.localtime(candidate.consent_at).date(), today=today),
+    }
+    errors = {name: message for name, message in errors.items() if message}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.marketplace.factories import CandidateFactory, PositionFactory
+from tests.marketplace.factories import CandidateFactory, CommuneFactory, JobTitleFactory, PositionFactory
 
 
 @pytest.fixture
@@ -13,3 +13,10 @@ def position(company_org):
 def candidate(prescriber_org):
     """A consenting candidate of ``prescriber_org``."""
     return CandidateFactory(prescriber=prescriber_org)
+
+
+@pytest.fixture
+def job_title():
+    """A job title to import people for, with a commune the rows can live in."""
+    CommuneFactory()
+    return JobTitleFactory()

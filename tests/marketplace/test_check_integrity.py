@@ -86,6 +86,9 @@ def test_every_broken_rule_is_listed_and_counted(clean, company_org, prescriber_
     # « Over 50 » verified for someone in their twenties.
     EligibilityCheck.objects.filter(candidate=person).update(criteria=[{"criterion": "over_50", "proof": "x"}])
     Candidate.objects.filter(pk=person.pk).update(birth_date=datetime.date(2000, 1, 1))
+    # Born in 773, consented in the future: written past the services.
+    ancient = CandidateFactory(prescriber=prescriber_org)
+    Candidate.objects.filter(pk=ancient.pk).update(birth_date=datetime.date(773, 2, 9))
 
     out, error = run()
     assert error is not None and error.endswith("règles.")
@@ -102,10 +105,12 @@ def test_every_broken_rule_is_listed_and_counted(clean, company_org, prescriber_
         "Limites d'une source différentes de sa mise à l'emploi",
         "Plus de 48 h par semaine pour une même personne",
         "Critère d'âge incohérent avec la date de naissance",
+        "Date de naissance ou de consentement impossible",
     ]
     for rule in expected:
         assert f"[{rule}]" in out, rule
     assert "900 h déclarées pour ce mois." in out
+    assert f"candidat n° {ancient.pk} : Date de naissance peu plausible (09/02/773)" in out
     assert f"mise à l'emploi n° {second.pk} : Cette personne travaille déjà 35 h par semaine" in out
     assert "96\xa0359 h dans les totaux pour 140 h de relevés validés." in out
 

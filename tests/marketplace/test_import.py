@@ -6,15 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketplace.imports import COLUMNS
 from marketplace.models import Candidate
-from tests.marketplace.factories import CommuneFactory, JobTitleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def job_title():
-    CommuneFactory()
-    return JobTitleFactory()
 
 
 def row(job_title, **overrides):

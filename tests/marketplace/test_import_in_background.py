@@ -6,17 +6,10 @@ import pytest
 from audit.enums import Channel
 from audit.models import AuditEvent
 from marketplace.models import Candidate, CandidateImport
-from tests.marketplace.factories import CommuneFactory, JobTitleFactory
 from tests.marketplace.test_import import csv_upload, row
 from tests.queue import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def job_title():
-    CommuneFactory()
-    return JobTitleFactory()
 
 
 @pytest.fixture(autouse=True)
