@@ -14,7 +14,7 @@ from accounts.perms import CanPerform, HasOrganisation
 from accounts.serializers import TransitionLogSerializer
 from common.api_errors import ServiceActions, call_service
 from common.refusals import as_api_error
-from marketplace import imports, services, sessions
+from marketplace import imports, services, sessions, tasks
 from marketplace.enums import InvitationState
 from marketplace.models import (
     Candidate,
@@ -155,7 +155,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
             raise ValidationError({"file": ["Joignez un fichier CSV ou XLSX."]})
         try:
             if imports.runs_in_background(uploaded):
-                job = imports.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
+                job = tasks.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
                 data = CandidateImportSerializer(job, context={"request": request}).data
                 return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
             created = imports.import_candidates(

@@ -29,7 +29,6 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from accounts import perms
 from common.exports import FORMULA_PREFIXES
 from common.uploads import ZIP_SIGNATURE, check_size
 from marketplace import services
@@ -462,31 +461,6 @@ def import_candidates(*, uploaded, organisation, actor):
 def runs_in_background(uploaded):
     """A file over ``IMPORT_BACKGROUND_BYTES`` is imported by the task queue, not while the request waits."""
     return uploaded.size > settings.IMPORT_BACKGROUND_BYTES
-
-
-def queue_import(*, uploaded, organisation, actor):
-    """Keeps the file (its size checked first) and queues its import; the page and the API show the result
-    once a ``db_worker`` has run it. Returns the ``CandidateImport``."""
-    from audit import context
-    from marketplace.tasks import run_candidate_import
-
-    if not perms.can(organisation, "candidate.manage"):
-        raise PermissionDenied("Seul un prescripteur importe des candidats dans son vivier.")
-    try:
-        check_size(uploaded.size, limit=settings.IMPORT_MAX_BYTES)
-    except ValidationError as exc:
-        raise CandidateImportError(exc.messages) from exc
-    uploaded.seek(0)
-    origin = context.current()
-    job = CandidateImport.objects.create(
-        organisation=organisation,
-        actor=actor,
-        file_name=uploaded.name[:200],
-        content=uploaded.read(),
-        origin={"channel": origin.channel, "ip_address": origin.ip_address, "user_agent": origin.user_agent},
-    )
-    run_candidate_import.enqueue(job_id=job.pk)
-    return job
 
 
 def run_import(job_id):

@@ -14,7 +14,7 @@ from accounts.perms import organisation_required
 from common import refusals
 from common.exports import Table, to_csv
 from common.views import paginate
-from marketplace import imports, services
+from marketplace import imports, services, tasks
 from marketplace.dashboard import EXPIRY_NOTICE_DAYS
 from marketplace.enums import ContractType, Level1Criterion, Level2Criterion, QualificationLevel, Situation
 from marketplace.forms import (
@@ -213,7 +213,7 @@ def candidate_import(request):
         uploaded = form.cleaned_data["file"]
         try:
             if imports.runs_in_background(uploaded):
-                job = imports.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
+                job = tasks.queue_import(uploaded=uploaded, organisation=request.organisation, actor=request.user)
                 return redirect("marketplace:candidate_import_job", pk=job.pk)
             created = imports.import_candidates(
                 uploaded=uploaded, organisation=request.organisation, actor=request.user
