@@ -6,7 +6,9 @@ queries whatever the data size. The dashboard (accounts) reads them without impo
 import datetime
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 _PROVIDERS = []
 
@@ -31,6 +33,11 @@ class WorkItem:
             return None
         oldest = self.oldest.date() if isinstance(self.oldest, datetime.datetime) else self.oldest
         return max(0, (timezone.localdate() - oldest).days)
+
+
+def filtered_url(name, **query):
+    """The address of the list ``name`` filtered as a work item counts it (query parameters in French)."""
+    return reverse(name) + (f"?{urlencode(query)}" if query else "")
 
 
 def register(provider):

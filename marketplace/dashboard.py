@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import perms
 from accounts.enums import OrganisationKind as Kind
-from common.dashboard import WorkItem
+from common.dashboard import WorkItem, filtered_url
 from marketplace.enums import ACTIVE_SUBMISSION_STATES, PlacementState, PositionState, SubmissionState
 from marketplace.models import Candidate, Placement, Position, Submission
 from procurement.dashboard import plural
@@ -21,11 +21,6 @@ from procurement.workflows import EXECUTION_STATES
 EXPIRY_NOTICE_DAYS = 30
 # Positions opened within this many days are « new » for a prescriber.
 NEW_POSITION_DAYS = 7
-
-
-def _url(name, **query):
-    url = reverse(name)
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
 
 
 def work(organisation, today):
@@ -105,33 +100,33 @@ def _company(organisation, today):
         WorkItem(
             label=plural(submissions["to_review"], "candidature à examiner", "candidatures à examiner"),
             count=submissions["to_review"],
-            url=_url("marketplace:submission_list", etat=SubmissionState.SENT_TO_COMPANY),
+            url=filtered_url("marketplace:submission_list", etat=SubmissionState.SENT_TO_COMPANY),
             rank=20,
             oldest=submissions["oldest_to_review"],
         ),
         WorkItem(
             label=plural(submissions["interviews"], "entretien à conclure", "entretiens à conclure"),
             count=submissions["interviews"],
-            url=_url("marketplace:submission_list", etat=SubmissionState.INTERVIEW),
+            url=filtered_url("marketplace:submission_list", etat=SubmissionState.INTERVIEW),
             rank=25,
             oldest=submissions["oldest_interview"],
         ),
         WorkItem(
             label=plural(positions["open"], "offre ouverte", "offres ouvertes"),
             count=positions["open"],
-            url=_url("marketplace:my_positions", etat=PositionState.OPEN),
+            url=filtered_url("marketplace:my_positions", etat=PositionState.OPEN),
             rank=30,
         ),
         WorkItem(
             label=plural(positions["drafts"], "offre en brouillon à publier", "offres en brouillon à publier"),
             count=positions["drafts"],
-            url=_url("marketplace:my_positions", etat=PositionState.DRAFT),
+            url=filtered_url("marketplace:my_positions", etat=PositionState.DRAFT),
             rank=35,
         ),
         WorkItem(
             label=plural(pending["count"], "embauche en attente de validation", "embauches en attente de validation"),
             count=pending["count"],
-            url=_url("marketplace:placement_list", etat=PlacementState.PENDING),
+            url=filtered_url("marketplace:placement_list", etat=PlacementState.PENDING),
             rank=40,
             oldest=pending["oldest"],
             detail="Le facilitateur vérifie l'éligibilité le jour de l'embauche.",
@@ -170,7 +165,7 @@ def _prescriber(organisation, today):
         WorkItem(
             label=plural(expiring["count"], "éligibilité expire bientôt", "éligibilités expirent bientôt"),
             count=expiring["count"],
-            url=_url("marketplace:candidate_list", eligibilite="expire-bientot"),
+            url=filtered_url("marketplace:candidate_list", eligibilite="expire-bientot"),
             rank=10,
             detail=f"Dans les {EXPIRY_NOTICE_DAYS} jours"
             + (f" ; la première le {expiring['first']:%d/%m/%Y}." if expiring["first"] else "."),
@@ -178,7 +173,7 @@ def _prescriber(organisation, today):
         WorkItem(
             label=plural(new_positions, "nouvelle offre", "nouvelles offres"),
             count=new_positions,
-            url=_url("marketplace:job_board", depuis=NEW_POSITION_DAYS),
+            url=filtered_url("marketplace:job_board", depuis=NEW_POSITION_DAYS),
             rank=20,
             detail=f"Publiées ces {NEW_POSITION_DAYS} derniers jours : le rapprochement y propose vos candidats.",
         ),
@@ -189,7 +184,7 @@ def _prescriber(organisation, today):
             WorkItem(
                 label=plural(count, *stage_labels[state]),
                 count=count,
-                url=_url("marketplace:submission_list", etat=state),
+                url=filtered_url("marketplace:submission_list", etat=state),
                 rank=rank,
                 oldest=by_state[f"oldest_{state}"],
             )
@@ -220,14 +215,14 @@ def _facilitator(today):
         WorkItem(
             label=plural(unchecked["count"], "éligibilité à vérifier", "éligibilités à vérifier"),
             count=unchecked["count"],
-            url=_url("marketplace:candidate_list", eligibilite="a-verifier"),
+            url=filtered_url("marketplace:candidate_list", eligibilite="a-verifier"),
             rank=20,
             oldest=unchecked["oldest"],
         ),
         WorkItem(
             label=plural(submissions["submitted"], "candidature à présélectionner", "candidatures à présélectionner"),
             count=submissions["submitted"],
-            url=_url("marketplace:submission_list", etat=SubmissionState.SUBMITTED),
+            url=filtered_url("marketplace:submission_list", etat=SubmissionState.SUBMITTED),
             rank=30,
             oldest=submissions["oldest_submitted"],
         ),
@@ -238,14 +233,14 @@ def _facilitator(today):
                 "candidatures présélectionnées à transmettre",
             ),
             count=submissions["preselected"],
-            url=_url("marketplace:submission_list", etat=SubmissionState.PRESELECTED),
+            url=filtered_url("marketplace:submission_list", etat=SubmissionState.PRESELECTED),
             rank=35,
             oldest=submissions["oldest_preselected"],
         ),
         WorkItem(
             label=plural(placements["pending"], "mise à l'emploi à valider", "mises à l'emploi à valider"),
             count=placements["pending"],
-            url=_url("marketplace:placement_list", etat=PlacementState.PENDING),
+            url=filtered_url("marketplace:placement_list", etat=PlacementState.PENDING),
             rank=40,
             oldest=placements["oldest_pending"],
         ),

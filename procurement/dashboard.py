@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import perms
 from accounts.enums import OrganisationKind as Kind
-from common.dashboard import WorkItem
+from common.dashboard import WorkItem, filtered_url
 from common.formats import number
 from procurement import forecast
 from procurement.enums import ContractState, ProgressStatus, StatementState
@@ -24,11 +24,6 @@ CONTRACTS_SHOWN = 10
 
 def plural(count, singular, plural_form):
     return f"{singular if abs(count) < 2 else plural_form}"
-
-
-def _url(name, **query):
-    url = reverse(name)
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
 
 
 def work(organisation, today):
@@ -63,14 +58,14 @@ def _facilitator(organisation):
         WorkItem(
             label=plural(to_confirm["count"], "marché aux heures à confirmer", "marchés aux heures à confirmer"),
             count=to_confirm["count"],
-            url=_url("procurement:contract_list", state=ContractState.SUBMITTED),
+            url=filtered_url("procurement:contract_list", etat=ContractState.SUBMITTED),
             rank=10,
             oldest=to_confirm["oldest"],
         ),
         WorkItem(
             label=plural(to_validate["count"], "relevé d'heures à valider", "relevés d'heures à valider"),
             count=to_validate["count"],
-            url=_url("procurement:statement_list", state=StatementState.DECLARED),
+            url=filtered_url("procurement:statement_list", etat=StatementState.DECLARED),
             rank=50,
             oldest=to_validate["oldest"],
         ),
@@ -92,21 +87,21 @@ def _buyer(organisation):
         WorkItem(
             label=plural(contracts["drafts"], "marché en brouillon à soumettre", "marchés en brouillon à soumettre"),
             count=contracts["drafts"],
-            url=_url("procurement:contract_list", state=ContractState.DRAFT),
+            url=filtered_url("procurement:contract_list", etat=ContractState.DRAFT),
             rank=10,
             oldest=contracts["oldest_draft"],
         ),
         WorkItem(
             label=plural(contracts["submitted"], "marché en cours de vérification", "marchés en cours de vérification"),
             count=contracts["submitted"],
-            url=_url("procurement:contract_list", state=ContractState.SUBMITTED),
+            url=filtered_url("procurement:contract_list", etat=ContractState.SUBMITTED),
             rank=20,
             detail="Le facilitateur confirme leurs heures d'insertion.",
         ),
         WorkItem(
             label=plural(waiting["count"], "relevé d'heures en attente", "relevés d'heures en attente"),
             count=waiting["count"],
-            url=_url("procurement:statement_list", state=StatementState.DECLARED),
+            url=filtered_url("procurement:statement_list", etat=StatementState.DECLARED),
             rank=30,
             oldest=waiting["oldest"],
             detail="Déclarés par les entreprises, le facilitateur les vérifie.",
@@ -152,7 +147,7 @@ def _siae(organisation):
         WorkItem(
             label=plural(statements["waiting"], "relevé d'heures en attente", "relevés d'heures en attente"),
             count=statements["waiting"],
-            url=_url("procurement:statement_list", state=StatementState.DECLARED),
+            url=filtered_url("procurement:statement_list", etat=StatementState.DECLARED),
             rank=20,
             oldest=statements["oldest"],
             detail=f"{number(validated)} h validées sur vos commandes.",

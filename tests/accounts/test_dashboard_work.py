@@ -179,7 +179,7 @@ def test_the_facilitator_sees_its_queues_with_the_age_of_the_oldest(client_as, f
 
     assert items["marchés aux heures à confirmer"] == (
         "3",
-        "/marches/?state=submitted",
+        "/marches/?etat=submitted",
         "Le plus ancien attend depuis 3 jours.",
     )
     # 3 people submitted and the 6 whose submission reached the company have no valid check; those hired
@@ -196,7 +196,7 @@ def test_the_facilitator_sees_its_queues_with_the_age_of_the_oldest(client_as, f
         "/mises-a-l-emploi/?etat=pending",
         "Le plus ancien attend depuis 3 jours.",
     )
-    assert items["relevés d'heures à valider"][:2] == ("6", "/marches/heures/?state=declared")
+    assert items["relevés d'heures à valider"][:2] == ("6", "/marches/heures/?etat=declared")
     # Ended 4 to 6 days ago; the seventh has its outcome.
     assert items["sorties à enregistrer"] == ("3", "/suivi/", "Le plus ancien attend depuis 6 jours.")
     # Two of the three running contracts, not the closed one, from the monthly check (procurement.forecast).
@@ -231,12 +231,12 @@ def test_the_buyer_sees_its_contracts_late_first(client_as, buyer, world):
 
     assert items["marchés en brouillon à soumettre"] == (
         "3",
-        "/marches/?state=draft",
+        "/marches/?etat=draft",
         "Le plus ancien attend depuis 3 jours.",
     )
-    assert items["marchés en cours de vérification"][:2] == ("3", "/marches/?state=submitted")
+    assert items["marchés en cours de vérification"][:2] == ("3", "/marches/?etat=submitted")
     # Those of the company's sources and of the SIAE's orders.
-    assert items["relevés d'heures en attente"][:2] == ("6", "/marches/heures/?state=declared")
+    assert items["relevés d'heures en attente"][:2] == ("6", "/marches/heures/?etat=declared")
     assert items["marchés à risque"][:2] == ("2", "/marches/a-risque/")
     assert "2 marchés à risque" in client_as(buyer).get("/marches/a-risque/").content.decode()
     table = page[page.index('id="heures-par-marche"') :]
@@ -298,7 +298,7 @@ def test_the_siae_sees_its_orders_and_hours(client_as, siae_user, world):
     assert items["commandes reçues"] == ("3", "/marches/commandes-siae/", "300 h d'insertion apportées aux marchés.")
     assert items["relevés d'heures en attente"] == (
         "3",
-        "/marches/heures/?state=declared",
+        "/marches/heures/?etat=declared",
         "Le plus ancien attend depuis 3 jours. 300 h validées sur vos commandes.",
     )
 
