@@ -349,8 +349,8 @@ class InformationSessionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin
         session = call_service(
             sessions.move_session,
             session=self.get_object(),
-            target=payload.validated_data["to"],
-            reason=payload.validated_data["note"],
+            target=payload.validated_data["target"],
+            reason=payload.validated_data["reason"],
             actor=request.user,
             organisation=request.organisation,
         )
@@ -431,10 +431,10 @@ class SessionInvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
     @extend_schema(request=InvitationTransitionRequestSerializer, responses=SessionInvitationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Moves an invitation (``to``): the prescriber confirms or declines for the person; the facilitator
+        """Moves an invitation (``target``): the prescriber confirms or declines for the person; the facilitator
         withdraws it, records presence (``present``, ``absent``), then the outcome (``preselected``, ``sent``,
         ``not_retained`` with ``not_retained_reason``, ``redirected`` with ``redirection``), which moves the
-        person's submission along. ``note``: a comment."""
+        person's submission along. ``reason``: a comment."""
         invitation = self.get_object()  # outsiders learn nothing, not even what the body lacks (404)
         payload = InvitationTransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -442,8 +442,8 @@ class SessionInvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         invitation = call_service(
             sessions.move_invitation,
             invitation=invitation,
-            target=data["to"],
-            reason=data["note"],
+            target=data["target"],
+            reason=data["reason"],
             not_retained_reason=data["not_retained_reason"],
             redirection=data["redirection"],
             actor=request.user,

@@ -563,7 +563,7 @@ class InvitationMoveForm(DsfrBaseForm):
     """One move of an invitation, among those ``INVITATION_WORKFLOW.moves`` offers this organisation now: the motive
     only when not retaining the person, the redirection only when redirecting them (both required there)."""
 
-    to = forms.ChoiceField(widget=forms.HiddenInput)
+    target = forms.ChoiceField(widget=forms.HiddenInput)
     not_retained_reason = forms.ChoiceField(
         label="Motif",
         choices=[("", "Sélectionner un motif")]
@@ -580,10 +580,10 @@ class InvitationMoveForm(DsfrBaseForm):
     )
 
     def __init__(self, *args, moves, target=None, **kwargs):
-        target = target or (args[0].get("to") if args and args[0] else None)
+        target = target or (args[0].get("target") if args and args[0] else None)
         kwargs.setdefault("auto_id", f"id_{target or 'move'}_%s")
-        super().__init__(*args, initial={"to": target}, **kwargs)
-        self.fields["to"].choices = [(m.target, m.label) for m in moves]
+        super().__init__(*args, initial={"target": target}, **kwargs)
+        self.fields["target"].choices = [(m.target, m.label) for m in moves]
         self.move = next((m for m in moves if m.target == target), None)
         name = self.move.name if self.move else ""
         if name != "not_retain":
@@ -592,7 +592,8 @@ class InvitationMoveForm(DsfrBaseForm):
             del self.fields["redirection"]
 
     @property
-    def target(self):
+    def move_target(self):
+        """The state this form's move goes to (``target`` is its field)."""
         return self.move.target if self.move else ""
 
     @property
@@ -605,7 +606,7 @@ class InvitationMoveForm(DsfrBaseForm):
 
     def service_kwargs(self):
         return {
-            "target": self.cleaned_data["to"],
+            "target": self.cleaned_data["target"],
             "reason": self.cleaned_data["reason"],
             "not_retained_reason": self.cleaned_data.get("not_retained_reason", ""),
             "redirection": self.cleaned_data.get("redirection", ""),

@@ -353,11 +353,11 @@ class InformationSessionSerializer(serializers.ModelSerializer):
 
 
 class SessionTransitionRequestSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(
+    target = serializers.ChoiceField(
         [(SessionState.CANCELLED.value, SessionState.CANCELLED.label)],
         help_text="« cancelled » : annule la session (elle est tenue dès qu'une présence est notée).",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class AttendanceRequestSerializer(serializers.Serializer):
@@ -403,8 +403,8 @@ class SessionInvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationTransitionRequestSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(InvitationState.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    target = serializers.ChoiceField(InvitationState.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
     not_retained_reason = serializers.ChoiceField(
         [(c, label) for c, label in RefusalReason.choices if c != RefusalReason.REDIRECTED],
         required=False,

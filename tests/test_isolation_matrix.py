@@ -334,7 +334,7 @@ MATRIX = {
         (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ),
     "marketplace:invitation_move": (
-        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/etat/?to=withdrawn",
+        lambda w: f"/informations-collectives/invitations/{w['session_invitation'].pk}/etat/?etat=withdrawn",
         (302, 404, 404, 403, 404, 403, 404, 404, 403),
     ),
     "sector-defaults-detail": (

@@ -10,7 +10,7 @@ from accounts import perms
 from accounts.enums import OrganisationKind
 from accounts.perms import organisation_required
 from common.refusals import add_errors, flash
-from common.views import paginate
+from common.views import paginate, renamed_params
 from marketplace import sessions
 from marketplace.enums import InvitationState, SessionState, SubmissionState
 from marketplace.forms import (
@@ -277,16 +277,17 @@ def invitation_detail(request, pk):
     return _render_invitation(request, _invitation(request, pk))
 
 
+@renamed_params({"to": "etat"})
 @organisation_required()
 def invitation_move(request, pk):
     """POST: one move of the invitation, from its page or a button of the session's page (``next=session``). GET
-    ``?to=``: the confirmation page of a move that ends the person's way, for a browser without JavaScript."""
+    ``?etat=``: the confirmation page of a move that ends the person's way, for a browser without JavaScript."""
     invitation = _invitation(request, pk)
     moves = INVITATION_WORKFLOW.moves(invitation, request.organisation)
     if not moves:
         raise PermissionDenied("Votre organisation ne peut pas faire avancer cette invitation.")
     if request.method != "POST":
-        form = InvitationMoveForm(moves=moves, target=request.GET.get("to"))
+        form = InvitationMoveForm(moves=moves, target=request.GET.get("etat"))
         if not form.consequence:
             return redirect("marketplace:invitation_detail", pk=pk)
         return render(request, "marketplace/invitation_confirm.html", {"invitation": invitation, "form": form})
@@ -309,7 +310,7 @@ def invitation_move(request, pk):
         else:
             messages.success(request, f"{invitation.candidate.full_name} : {moved.get_state_display().lower()}.")
             return back
-    if "to" in form.errors:
+    if "target" in form.errors:
         messages.error(request, "Votre organisation ne peut pas faire passer cette invitation à cet état.")
         return back
     return render(request, "marketplace/invitation_confirm.html", {"invitation": invitation, "form": form})

@@ -48,7 +48,10 @@ STATE_PAGES = [
     (lambda o: f"/mises-a-l-emploi/{o['placement'].pk}/transition/", ["facilitator"]),
     (lambda o: f"/marches/heures/{o['statement'].pk}/transition/", ["facilitator"]),
     (lambda o: f"/marches/{o['contract'].pk}/transition/?etat=closed", ["buyer"]),
-    (lambda o: f"/informations-collectives/invitations/{o['waiting_invitation'].pk}/etat/?to=declined", ["prescriber"]),
+    (
+        lambda o: f"/informations-collectives/invitations/{o['waiting_invitation'].pk}/etat/?etat=declined",
+        ["prescriber"],
+    ),
     (lambda o: "/organisation/en-attente/", ["buyer"]),
     (lambda o: "/compte/acces/deconnexion-partout/", ["buyer"]),
     (lambda o: f"/compte/acces/jetons/{o['api_token'].token_key}/revoquer/", ["buyer"]),

@@ -85,7 +85,7 @@ def test_a_decline_frees_a_seat(api_as, facilitator, prescriber, session, prescr
     invite_api(client, session, first)
     invite_api(client, session, second)
     declined = SessionInvitation.objects.get(candidate=first)
-    api_as(prescriber).post(f"/api/v1/invitations/{declined.pk}/transition/", {"to": "declined"}, format="json")
+    api_as(prescriber).post(f"/api/v1/invitations/{declined.pk}/transition/", {"target": "declined"}, format="json")
 
     assert invite_api(client, session, third).status_code == 201
     # ... and the declined person may be invited again once a seat is free.
@@ -190,7 +190,7 @@ def test_a_prescriber_answers_for_its_own_people_only(api_as, other_prescriber, 
     before = written()
 
     response = api_as(other_prescriber).post(
-        f"/api/v1/invitations/{invitation.pk}/transition/", {"to": "confirmed"}, format="json"
+        f"/api/v1/invitations/{invitation.pk}/transition/", {"target": "confirmed"}, format="json"
     )
 
     assert response.status_code == 404
@@ -211,14 +211,14 @@ def test_a_company_does_not_read_a_person_before_they_are_sent_to_it(
     company, page = api_as(company_user), logged_in(company_user)
     mep = api_as(facilitator)
     for target in ("present", "preselected"):
-        mep.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"to": target}, format="json")
+        mep.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"target": target}, format="json")
         assert company.get(f"/api/v1/invitations/{invitation.pk}/").status_code == 404
         assert company.get(f"/api/v1/invitations/{invitation.pk}/history/").status_code == 404
         assert company.get("/api/v1/invitations/").json()["count"] == 0
         assert page.get(f"/informations-collectives/invitations/{invitation.pk}/").status_code == 404
         assert name not in page.get(f"/informations-collectives/{session.pk}/").content.decode()
 
-    mep.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"to": "sent", "note": "Suivie par le PLIE"})
+    mep.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"target": "sent", "reason": "Suivie par le PLIE"})
 
     seen = company.get(f"/api/v1/invitations/{invitation.pk}/")
     assert seen.status_code == 200
@@ -247,7 +247,7 @@ def test_attendance_is_recorded_from_the_session_s_day_on(api_as, facilitator, s
     before = written()
     client = api_as(facilitator)
 
-    response = client.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"to": "present"}, format="json")
+    response = client.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"target": "present"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["non_field_errors"] == [
@@ -259,7 +259,7 @@ def test_attendance_is_recorded_from_the_session_s_day_on(api_as, facilitator, s
     InformationSession.objects.filter(pk=session.pk).update(
         starts_at=day_start, ends_at=day_start + datetime.timedelta(seconds=30)
     )
-    response = client.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"to": "present"}, format="json")
+    response = client.post(f"/api/v1/invitations/{invitation.pk}/transition/", {"target": "present"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "present"
     session.refresh_from_db()
     assert session.state == SessionState.HELD
@@ -291,7 +291,7 @@ def test_answers_close_once_the_session_is_held(api_as, prescriber, prescriber_o
     before = written()
 
     response = api_as(prescriber).post(
-        f"/api/v1/invitations/{invitation.pk}/transition/", {"to": "confirmed"}, format="json"
+        f"/api/v1/invitations/{invitation.pk}/transition/", {"target": "confirmed"}, format="json"
     )
 
     assert response.status_code == 400
@@ -338,20 +338,20 @@ def test_not_retaining_someone_needs_a_reason(api_as, client_as, facilitator, pr
     url = f"/api/v1/invitations/{invitation.pk}/transition/"
     before = written()
 
-    response = client.post(url, {"to": "not_retained"}, format="json")
+    response = client.post(url, {"target": "not_retained"}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {
         "not_retained_reason": ["Choisissez dans la liste pourquoi la personne n'est pas retenue."]
     }
     page = client_as(facilitator).post(
-        f"/informations-collectives/invitations/{invitation.pk}/etat/", {"to": "not_retained"}
+        f"/informations-collectives/invitations/{invitation.pk}/etat/", {"target": "not_retained"}
     )
     assert page.context["form"].errors == {
         "not_retained_reason": ["Choisissez dans la liste pourquoi la personne n'est pas retenue."]
     }
     assert written() == before
-    response = client.post(url, {"to": "not_retained", "not_retained_reason": "not_available"}, format="json")
+    response = client.post(url, {"target": "not_retained", "not_retained_reason": "not_available"}, format="json")
     assert response.json()["not_retained_reason"] == "not_available"
     invitation.submission.refresh_from_db()
     assert (invitation.submission.state, invitation.submission.refusal_reason) == ("refused", "not_available")

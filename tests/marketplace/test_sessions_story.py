@@ -56,7 +56,7 @@ def invitation_of(person):
 
 def move(client, invitation, target, **data):
     """A form of the invitation's page (or its confirmation page)."""
-    return client.post(f"/informations-collectives/invitations/{invitation.pk}/etat/", {"to": target, **data})
+    return client.post(f"/informations-collectives/invitations/{invitation.pk}/etat/", {"target": target, **data})
 
 
 def quick(client, invitation, target):
@@ -132,7 +132,7 @@ def test_a_session_through_the_pages(
     response = quick(first, invitation_of(people["awa"]), IS.CONFIRMED)
     assert response.status_code == 302 and invitation_of(people["awa"]).state == IS.CONFIRMED
     binta = invitation_of(people["binta"])
-    confirmation = second.get(f"/informations-collectives/invitations/{binta.pk}/etat/?to=declined")
+    confirmation = second.get(f"/informations-collectives/invitations/{binta.pk}/etat/?etat=declined")
     assert "La personne ne viendra pas : sa place se libère" in confirmation.content.decode()
     binta.refresh_from_db()
     assert binta.state == IS.INVITED
@@ -274,7 +274,7 @@ def test_a_session_through_the_api(
     awa, chloe = awa.json()["id"], chloe.json()["id"]
 
     def transition(client, invitation, to, **data):
-        return client.post(f"/api/v1/invitations/{invitation}/transition/", {"to": to, **data}, format="json")
+        return client.post(f"/api/v1/invitations/{invitation}/transition/", {"target": to, **data}, format="json")
 
     assert transition(first, awa, "confirmed").json()["state"] == "confirmed"
     # The attendance sheet at once, then the outcomes.

@@ -44,7 +44,7 @@ SUBMISSION_AT[IS.REDIRECTED] = S.REFUSED
 SUBMISSION_AFTER = {IS.PRESELECTED: S.PRESELECTED, IS.SENT: S.SENT_TO_COMPANY, IS.NOT_RETAINED: S.REFUSED}
 SUBMISSION_AFTER[IS.REDIRECTED] = S.REFUSED
 ROLES = ["prescriber", "other_prescriber", "company_user", "facilitator"]
-PAYLOAD = {"note": "Commentaire", "not_retained_reason": "profile_mismatch", "redirection": "training"}
+PAYLOAD = {"reason": "Commentaire", "not_retained_reason": "profile_mismatch", "redirection": "training"}
 
 
 @pytest.mark.parametrize("source", IS.values)
@@ -70,7 +70,7 @@ def test_every_invitation_move_by_every_organisation(
         for role in sorted(ROLES, key=lambda role: role == allowed):
             user = request.getfixturevalue(role)
             response = api_as(user).post(
-                f"/api/v1/invitations/{invitation.pk}/transition/", {"to": target, **PAYLOAD}, format="json"
+                f"/api/v1/invitations/{invitation.pk}/transition/", {"target": target, **PAYLOAD}, format="json"
             )
             invitation.refresh_from_db()
             case = (source, target, role)
