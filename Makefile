@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
+# Python caches what it compiles (pytest, the test modules it rewrites) under __pycache__, whatever the shell
+# says: each pytest worker, and each process the tests start, otherwise compiles them again (10 s a worker).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test lint lint-checks test-sqlite test-postgres benchmarks load clean
 

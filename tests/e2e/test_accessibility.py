@@ -7,13 +7,13 @@ violations found must be the ones the accessibility statement lists (``common.ac
 import re
 
 import pytest
-from django.db import connection
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from playwright.sync_api import expect
 
 from common import accessibility
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.axe import DESKTOP, audit, axe_version, blocking, overflow
+from tests.e2e.passes import judged_once
 from tests.test_isolation_matrix import MATRIX, ROLES, build_world
 
 # The site's 404 page is walked too: the one path expected to answer 404.
@@ -156,13 +156,9 @@ class Findings:
             entry.setdefault("pages", set()).add(path)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    # axe judges the HTML and CSS a page sends, which the database does not change: the walk (the longest browser
-    # test, ~180 pages) runs once, in the SQLite pass. On PostgreSQL the isolation matrix renders every page and
-    # the browser stories and days drive the workflows.
-    reason="la revue axe-core ne dépend pas de la base : elle tourne dans la passe SQLite",
-)
+# The longest browser test (~180 pages): on PostgreSQL the isolation matrix renders every page, and the browser
+# stories and days drive the workflows.
+@judged_once
 @pytest.mark.parametrize("role", WALKED_ROLES)
 def test_every_page_of_each_role_is_accessible(role, objects, request, browser, live_server):
     context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
@@ -237,6 +233,7 @@ def test_the_walk_covers_the_urlconf(objects):
     assert missing == [], f"routes walked by no role (add them to the matrix, STATE_PAGES or NOT_WALKED): {missing}"
 
 
+@judged_once
 @pytest.mark.parametrize("width", [1024, 1280])
 def test_the_facilitator_header_keeps_its_logo_whole_and_its_navigation_on_one_line(
     width, browser, live_server, facilitator

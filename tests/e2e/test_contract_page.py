@@ -12,9 +12,10 @@ from procurement.enums import StatementState
 from procurement.models import HoursStatement
 from tests.e2e.axe import DESKTOP
 from tests.e2e.day import Day
+from tests.e2e.passes import judged_once
 from tests.procurement.factories import AwardFactory, HoursSourceFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), judged_once]
 
 SCREENS = 3
 

@@ -4,8 +4,9 @@ violation (no inline script or style slipped in), and what moved out of inline h
 import pytest
 
 from tests.accounts.factories import DEFAULT_PASSWORD
+from tests.e2e.passes import judged_once
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), judged_once]
 
 # Runs before each page's own scripts (Playwright injects it, outside the page's CSP) and keeps every
 # violation the browser reports, whatever it writes to the console.
