@@ -32,6 +32,7 @@ from procurement.models import (
     Award,
     ClauseSettings,
     Contract,
+    ContractForecast,
     ContractTransition,
     HoursSource,
     HoursStatement,
@@ -493,6 +494,8 @@ def reset():
     SiaeOrder.objects.filter(contract_id__in=contract_ids).delete()
     raw_delete_by_keys(HoursSource, "pk", source_ids)
     raw_delete_by_keys(ContractTransition, "contract_id", contract_ids)
+    # What the monthly shortfall check wrote, once the worker has run it on the demo.
+    raw_delete_by_keys(ContractForecast, "contract_id", contract_ids)
     raw_delete_by_keys(Award, "contract_id", contract_ids)
     raw_delete_by_keys(Contract, "pk", contract_ids)
     SiaeProfile.objects.filter(organisation_id__in=organisation_ids).delete()
