@@ -58,7 +58,9 @@ def run(scale):
 
     _analyze()
     year = timezone.localdate().year - 1
-    period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+    # The pages read the period as ``du`` and ``au`` (``from`` and ``to`` redirect there), the API ``from`` and ``to``.
+    period = {"du": f"{year}-01-01", "au": f"{year}-12-31"}
+    api_period = {"from": period["du"], "to": period["au"]}
     facilitator = Client()
     facilitator.force_login(User.objects.get(email=FACILITATOR_EMAIL))
     # The buyer with the most contracts: the heaviest buyer's report.
@@ -67,7 +69,7 @@ def run(scale):
     )
     buyer = Client()
     buyer.force_login(Membership.objects.filter(organisation_id__in=buyer_id).order_by("pk").first().user)
-    print(f"{Contract.objects.count()} marchés, période {period['from']} – {period['to']} ({connection.vendor})")
+    print(f"{Contract.objects.count()} marchés, période {period['du']} – {period['au']} ({connection.vendor})")
     elapsed, counts, queries = _time_the_monthly_check()
     figures = ", ".join(f"{label} : {count}" for label, count in counts.items())
     print(f"vérification mensuelle des retards : {elapsed:.0f} ms, {queries} requêtes SQL ({figures}), annulée")
@@ -77,7 +79,7 @@ def run(scale):
     cases = [
         ("bilan d'activité (facilitateur)", facilitator, report, period),
         ("bilan d'activité (donneur d'ordre)", buyer, report, period),
-        ("API de synthèse", facilitator, "/api/v1/reports/summary/", period),
+        ("API de synthèse", facilitator, "/api/v1/reports/summary/", api_period),
         ("bilan annuel (XLSX)", facilitator, reverse("reporting:annual_report", args=[year]), None),
         ("marchés à risque", facilitator, reverse("procurement:contracts_at_risk"), None),
     ]
