@@ -87,10 +87,13 @@ def _keep_the_test_connection():
 @pytest.fixture
 def headers(request, roles, db):
     """{role: the headers its requests carry}."""
-    headers = {"anonymous": {}}
-    for role in roles[1:]:
-        _, token = AuthToken.objects.create(user=request.getfixturevalue(role))
-        headers[role] = {"Authorization": f"Token {token}"}
+    headers = {}
+    for role in roles:
+        if role == "anonymous":
+            headers[role] = {}
+        else:
+            _, token = AuthToken.objects.create(user=request.getfixturevalue(role))
+            headers[role] = {"Authorization": f"Token {token}"}
     return headers
 
 
