@@ -255,11 +255,11 @@ def test_the_facilitator_header_keeps_its_logo_whole_and_its_navigation_on_one_l
         "(() => { const logo = document.querySelector('.fr-header__logo .fr-logo');"
         " return logo.scrollWidth > logo.clientWidth + 1 || logo.getBoundingClientRect().width < 60; })()"
     )
-    # A menu opens on click and lists its links, once the DSFR script has started (it marks the root element):
-    # a click before that lands on a button nothing listens to yet.
-    page.wait_for_selector("html[data-fr-js=true]", state="attached")
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("button", name="Recrutement").click()
+    # A menu opens on click and lists its links, once the DSFR script listens to its button (it marks the
+    # button data-fr-js-collapse-button): a click before that lands on a button nothing listens to yet.
+    menu_button = page.get_by_role("button", name="Recrutement")
+    expect(page.locator(".fr-nav__btn[data-fr-js-collapse-button]", has_text="Recrutement")).to_have_count(1)
+    menu_button.click()
     menu_link = page.get_by_role("link", name="Mises à l'emploi", exact=True)
     try:
         expect(menu_link).to_be_visible(timeout=5000)
