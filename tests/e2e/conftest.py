@@ -51,13 +51,21 @@ class Tab:
         self.test_name = test_name
         self.steps = steps
         self.problems = []
-        page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("requestfailed", self._request_failed)
         page.on(
             "response",
             lambda resp: resp.status >= 400 and self.problems.append(f"HTTP {resp.status}: {resp.url}"),
         )
+
+    def _console(self, message):
+        # Where it came from (the script and line, or the page for an inline style or script), to find the culprit
+        # of a failure seen once in CI.
+        if message.type == "error":
+            where = message.location
+            source = f"{where['url']}:{where['lineNumber']}:{where['columnNumber']}"
+            self.problems.append(f"console: {message.text} ({self.page.url}; {source})")
 
     def _request_failed(self, request):
         # The browser aborts what a page was still loading (an admin icon, say) when the test moves on to the
