@@ -114,7 +114,7 @@ def expect_progress(tab, *, declared, validated, rate):
     name = f"Heures validées cumulées ({validated} h) comparées à l'objectif ({CLAUSE_HOURS} h)"
     chart = page.get_by_role("img", name=name, exact=True)
     assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
-    return chart.screenshot()
+    return chart.screenshot(caret="initial")  # not hidden: see Tab.shot
 
 
 # The story, step by step.
