@@ -20,6 +20,8 @@ from procurement.progress import ZERO, months_between
 # Contracts whose hours the buyer follows on its dashboard: sized, then carried out.
 FOLLOWED_STATES = (ContractState.CONFIRMED, ContractState.AWARDED, ContractState.IN_PROGRESS)
 CONTRACTS_SHOWN = 10
+# Contracts at risk named on the dashboard's card, worst first; the list it links to has them all.
+WORST_SHOWN = 3
 
 
 def plural(count, singular, plural_form):
@@ -112,17 +114,22 @@ def _buyer(organisation):
 
 def _at_risk(organisation, *, rank):
     """The contracts the last monthly check found short (``forecast.contracts_at_risk``, the list it links to),
-    at risk for the longest since when. One query."""
-    at_risk = forecast.contracts_at_risk(organisation).aggregate(
-        count=Count("pk"), oldest=Min("at_risk_since"), hours=Sum("hours_at_risk")
-    )
+    at risk for the longest since when, and the worst of them by name, most hours at risk first. Two queries."""
+    at_risk = forecast.contracts_at_risk(organisation)
+    totals = at_risk.aggregate(count=Count("pk"), oldest=Min("at_risk_since"), hours=Sum("hours_at_risk"))
+    detail = ""
+    if totals["count"]:
+        worst = at_risk.values_list("contract__reference", "hours_at_risk")[:WORST_SHOWN]
+        detail = f"{number(totals['hours'] or 0)} h à risque au rythme actuel. Les plus en retard : " + (
+            ", ".join(f"{reference} ({number(hours)} h)" for reference, hours in worst) + "."
+        )
     return WorkItem(
-        label=plural(at_risk["count"], "marché à risque", "marchés à risque"),
-        count=at_risk["count"],
+        label=plural(totals["count"], "marché à risque", "marchés à risque"),
+        count=totals["count"],
         url=reverse("procurement:contracts_at_risk"),
         rank=rank,
-        oldest=at_risk["oldest"],
-        detail=f"{number(at_risk['hours'] or 0)} h à risque au rythme actuel." if at_risk["count"] else "",
+        oldest=totals["oldest"],
+        detail=detail,
     )
 
 

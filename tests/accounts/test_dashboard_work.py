@@ -62,8 +62,8 @@ def build(n, *, buyer_org, company_org, prescriber_org, siae_org, facilitator):
                 contract=contract, company=company_org, modality="direct_hire", month=first_of_month(2), hours=800
             )
     closed = ContractFactory(buyer=buyer_org, state=ContractState.CLOSED)
-    # The last monthly check: every running contract but the last short of its hours, at risk for i + 1 days; the
-    # closed one was at risk when it closed (no longer anyone's work).
+    # The last monthly check: every running contract but the last short of its hours (100 h more for each, the
+    # later the worse), at risk for i + 1 days; the closed one was at risk when it closed (no longer anyone's work).
     for i, contract in enumerate([*running, closed]):
         at_risk = i < n - 1 or contract is closed
         ContractForecast.objects.create(
@@ -71,8 +71,8 @@ def build(n, *, buyer_org, company_org, prescriber_org, siae_org, facilitator):
             checked_on=today,
             hours_due=1000,
             hours_validated=800,
-            hours_projected=900 if at_risk else 1000,
-            hours_at_risk=100 if at_risk else 0,
+            hours_projected=1000 - 100 * (i + 1) if at_risk else 1000,
+            hours_at_risk=100 * (i + 1) if at_risk else 0,
             at_risk=at_risk,
             at_risk_since=today - datetime.timedelta(days=i + 1) if at_risk else None,
         )
@@ -200,12 +200,28 @@ def test_the_facilitator_sees_its_queues_with_the_age_of_the_oldest(client_as, f
     # Ended 4 to 6 days ago; the seventh has its outcome.
     assert items["sorties à enregistrer"] == ("3", "/suivi/", "Le plus ancien attend depuis 6 jours.")
     # Two of the three running contracts, not the closed one, from the monthly check (procurement.forecast).
+    worse, bad = (ContractForecast.objects.get(hours_at_risk=h).contract.reference for h in (200, 100))
     assert items["marchés à risque"] == (
         "2",
         "/marches/a-risque/",
-        "Le plus ancien attend depuis 2 jours. 200 h à risque au rythme actuel.",
+        f"Le plus ancien attend depuis 2 jours. 300 h à risque au rythme actuel. Les plus en retard : {worse} (200 h), "
+        f"{bad} (100 h).",
     )
     assert list(items).index("marchés aux heures à confirmer") < list(items).index("relevés d'heures à valider")
+
+
+def test_the_card_of_contracts_at_risk_names_the_three_worst(client_as, facilitator, buyer, world):
+    world(5)
+    # Four running contracts short by 100, 200, 300 and 400 h: the three worst by name, the fourth in the list only.
+    reference = {f.hours_at_risk: f.contract.reference for f in ContractForecast.objects.select_related("contract")}
+    for user in (facilitator, buyer):
+        count, url, detail = work_items(client_as(user).get("/tableau-de-bord/").content.decode())["marchés à risque"]
+        assert count == "4"
+        assert detail.endswith(
+            f"1 000 h à risque au rythme actuel. Les plus en retard : {reference[400]} (400 h), "
+            f"{reference[300]} (300 h), {reference[200]} (200 h)."
+        )
+        assert reference[100] in client_as(user).get(url).content.decode()
 
 
 def test_each_count_is_the_list_it_links_to(client_as, facilitator, prescriber, world):
@@ -310,13 +326,13 @@ def test_an_empty_queue_shows_zero_without_an_age(client_as, facilitator):
 
 # Session, user, memberships and organisation, then each role's items and overview, named below.
 QUERIES = {
-    # contracts to confirm, statements to validate, contracts at risk; eligibility to check, submissions,
-    # placements; overview: submissions, contracts by state; its two-factor authenticators (recommended to
-    # facilitators)
-    "facilitator": 4 + 3 + 3 + 2 + 1,
-    # contracts by state, statements waiting, contracts at risk; the contracts followed and their validated
-    # totals; overview: positions, submissions, placements, contracts by state
-    "buyer": 4 + 3 + 2 + 4,
+    # contracts to confirm, statements to validate, contracts at risk and the worst of them; eligibility to
+    # check, submissions, placements; overview: submissions, contracts by state; its two-factor authenticators
+    # (recommended to facilitators)
+    "facilitator": 4 + 4 + 3 + 2 + 1,
+    # contracts by state, statements waiting, contracts at risk and the worst of them; the contracts followed and
+    # their validated totals; overview: positions, submissions, placements, contracts by state
+    "buyer": 4 + 4 + 2 + 4,
     # sources, months declared, submissions, positions, placements; overview: positions, submissions, contracts
     "company_user": 4 + 5 + 3,
     # expiring eligibility, submissions by stage, new positions; overview: candidates, submissions
