@@ -119,9 +119,11 @@ def _at_risk(organisation, *, rank):
     totals = at_risk.aggregate(count=Count("pk"), oldest=Min("at_risk_since"), hours=Sum("hours_at_risk"))
     detail = ""
     if totals["count"]:
-        worst = at_risk.values_list("contract__reference", "hours_at_risk")[:WORST_SHOWN]
-        detail = f"{number(totals['hours'] or 0)} h à risque au rythme actuel. Les plus en retard : " + (
-            ", ".join(f"{reference} ({number(hours)} h)" for reference, hours in worst) + "."
+        worst = list(at_risk.values_list("contract__reference", "hours_at_risk")[:WORST_SHOWN])
+        named = ", ".join(f"{reference} ({number(hours)} h)" for reference, hours in worst)
+        detail = (
+            f"{number(totals['hours'] or 0)} h à risque au rythme actuel. "
+            f"{'Les plus en retard' if len(worst) > 1 else 'Le plus en retard'} : {named}."
         )
     return WorkItem(
         label=plural(totals["count"], "marché à risque", "marchés à risque"),

@@ -224,6 +224,17 @@ def test_the_card_of_contracts_at_risk_names_the_three_worst(client_as, facilita
         assert reference[100] in client_as(user).get(url).content.decode()
 
 
+def test_a_single_contract_at_risk_is_named_alone(client_as, facilitator, world):
+    world(2)
+    reference = ContractForecast.objects.get(at_risk=True, contract__state="in_progress").contract.reference
+    count, _, detail = work_items(client_as(facilitator).get("/tableau-de-bord/").content.decode())["marché à risque"]
+    assert (count, detail) == (
+        "1",
+        "Le plus ancien attend depuis 1 jour. 100 h à risque au rythme actuel. "
+        f"Le plus en retard : {reference} (100 h).",
+    )
+
+
 def test_each_count_is_the_list_it_links_to(client_as, facilitator, prescriber, world):
     world(3)
     items = work_items(client_as(facilitator).get("/tableau-de-bord/").content.decode())
