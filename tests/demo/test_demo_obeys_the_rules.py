@@ -9,14 +9,16 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.urls import reverse
 
 from demo import accounts as accounts_demo
 from demo import marketplace as marketplace_demo
 from demo import procurement as procurement_demo
 from demo.management.commands import seed_demo
 from marketplace.models import Placement, Position
+from notifications.models import Notification
 from procurement.enums import ContractState
-from procurement.models import Contract, HoursStatement
+from procurement.models import Contract, ContractForecast, HoursStatement
 from tests.marketplace.factories import CommuneFactory, JobTitleFactory, OccupationFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,13 @@ def test_the_seeded_demo_breaks_no_rule_and_looks_like_paris():
     # Every open position has people seeking its occupation in the pools.
     for position in Position.objects.published().select_related("job_title"):
         assert position.submissions.exists()
+    # The worker's monthly check has run: each contract in progress has its forecast, a few fall behind (not most),
+    # and the buyer of each of those has been told, with the link to the contract.
+    running = Contract.objects.filter(state=ContractState.IN_PROGRESS, clause_hours__gt=0, ends_on__isnull=False)
+    assert set(ContractForecast.objects.values_list("contract", flat=True)) == set(running.values_list("pk", flat=True))
+    behind = ContractForecast.objects.filter(at_risk=True).select_related("contract")
+    assert 1 <= behind.count() <= running.count() / 3
+    for forecast in behind:
+        assert forecast.hours_projected + forecast.hours_at_risk == forecast.hours_due
+        link = reverse("procurement:contract_detail", args=[forecast.contract_id])
+        assert Notification.objects.filter(recipient=forecast.contract.buyer_id, link=link).exists()

@@ -1,11 +1,13 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from demo.management.commands import seed_demo
 from procurement import services
-from procurement.enums import StatementState
+from procurement.enums import ContractState, StatementState
 from procurement.models import Contract, ContractForecast, HoursStatement, SiaeOrder, ValidatedHours
 from reference.models import Commune
 
@@ -44,14 +46,20 @@ def test_seed_is_deterministic_and_totals_match_the_ledger():
     assert fingerprint() == first
 
 
-def test_reset_after_the_monthly_shortfall_check():
-    """The worker's monthly check writes a forecast per contract in progress: the demo still resets (it once
-    failed on the forecasts' link to the contracts it deleted) and comes back the same."""
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_seed_ends_with_the_monthly_shortfall_check_and_resets_after_another():
+    """The seed ends with the worker's monthly check (a forecast per contract in progress); the demo still resets
+    after a later check (it once failed on the forecasts' link to the contracts it deleted) and comes back the
+    same, forecasts included."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
     first = fingerprint()
-    assert services.check_shortfalls()["marchés vérifiés"] > 0
+    running = Contract.objects.filter(state=ContractState.IN_PROGRESS, clause_hours__gt=0, ends_on__isnull=False)
+    forecasts = sorted(ContractForecast.objects.values_list("contract__reference", "hours_at_risk", "at_risk"))
+    assert [reference for reference, *_ in forecasts] == sorted(running.values_list("reference", flat=True))
+    assert f"vérification mensuelle des retards : {len(forecasts)} marchés vérifiés, " in out.getvalue()
+    assert services.check_shortfalls(today=timezone.localdate() + datetime.timedelta(days=31))["marchés vérifiés"]
 
     call_command("seed_demo", "--reset", stdout=io.StringIO())
 
     assert fingerprint() == first
-    assert not ContractForecast.objects.exists()
+    assert sorted(ContractForecast.objects.values_list("contract__reference", "hours_at_risk", "at_risk")) == forecasts

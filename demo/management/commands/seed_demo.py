@@ -11,6 +11,7 @@ from faker import Faker
 
 from common.db import analyze
 from demo import accounts as demo
+from procurement import services as procurement_services
 from reference.models import Commune
 
 SEED = 2026
@@ -51,6 +52,11 @@ class Command(BaseCommand):
                     counts = module.seed(scale=scale, rng=rng, faker=faker)
                     summary = ", ".join(f"{count} {label}" for label, count in counts.items())
                     self.stdout.write(f"{module.__name__} : {summary}")
+                # The worker's monthly shortfall check (a crontab line in production) has run on these contracts,
+                # as it does every month: those falling behind show at risk and their parties have been told.
+                counts = procurement_services.check_shortfalls()
+                summary = ", ".join(f"{count} {label}" for label, count in counts.items())
+                self.stdout.write(f"vérification mensuelle des retards : {summary}")
             # The tables were just filled in bulk: give the planner their statistics (common/db.py).
             analyze(*_models_of(modules))
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe « {demo.PASSWORD} ») :"))
