@@ -24,11 +24,13 @@ class Table:
     rows: list
 
 
-# kind of figure: (most decimals shown on a page, unit after it, Excel number format of its cell). Excel writes the
-# format with "," for thousands and "." for decimals and shows it in the reader's language: « 1 234,5 ».
+# kind of figure: (most decimals shown on a page, unit after it, Excel number format of its cell, None for the
+# value's own: whole or with its decimals). Excel writes the format with "," for thousands and "." for decimals and
+# shows it in the reader's language: « 1 234,5 ». Hours keep their decimals (half hours are declared): rounded, a
+# contract's 2,558 h due and 2,554.5 h validated would read 2,554 validated and 4 missing beside a penalty of 3.5 h.
 NUMBER_KINDS = {
     "count": (0, "", "#,##0"),
-    "hours": (0, "", "#,##0"),
+    "hours": (2, "", None),
     "euros": (0, " €", '#,##0" €"'),
     "money": (2, " €", '#,##0.00" €"'),
     "percent": (1, " %", "0.0 %"),
@@ -99,7 +101,7 @@ def to_xlsx(tables, *, images=()):
             # A figure that says its kind (hours, euros, a share...) gets that kind's format instead.
             for row_number, row in enumerate(table.rows, start=2):
                 for column_number, value in enumerate(row, start=1):
-                    if isinstance(value, Number):
+                    if isinstance(value, Number) and NUMBER_KINDS[value.kind][2]:
                         sheet.cell(row_number, column_number).number_format = NUMBER_KINDS[value.kind][2]
             for column in sheet.columns:
                 sheet.column_dimensions[column[0].column_letter].width = max(12, min(60, len(str(column[0].value)) + 4))

@@ -503,3 +503,40 @@ def test_each_buyer_reads_its_own_contracts_with_small_counts_masked(year, clien
         ["2024-AUT-C3", "Autre acheteur (test)", "30/06/2025", 1_000, 500, 500, 30, 15_000],
     ]
     assert workbook["Par donneur d'ordre"] == [["Autre acheteur (test)", 1, 1_000_000, 1_000, 500, 0.5]]
+
+
+def test_half_hours_stay_so_that_missing_hours_and_the_penalty_agree(
+    clock, organisations, other_company_org, buyer, other_buyer, company_user, other_company_user, prescriber,
+    facilitator, client_as,
+):  # fmt: skip
+    users = {"buyer": buyer, "company": company_user, "facilitator": facilitator}
+    y = Year(clock, users, organisations)
+    y.at(D(2025, 1, 2))
+    # 10 h due, 20 € per missing hour; 6.5 h delivered through an SIAE: 3.5 h missing, 70 € (not 4 h, nor 6 + 4).
+    contract = y.contract("buyer", "2025-VDP-DEMI", "cleaning", 100_000, 10, D(2025, 1, 1), D(2025, 3, 31), 20,
+                          [("company", AwardRole.HOLDER, 10)], ContractState.IN_PROGRESS)  # fmt: skip
+    order = services.create_siae_order(contract=contract, siae=y.orgs["siae"], kind=OrderKind.SUBCONTRACTING,
+                                       amount_excl_vat=Decimal("300"), starts_on=D(2025, 1, 1),
+                                       ends_on=D(2025, 3, 31), hours=10, actor=company_user,
+                                       organisation=y.orgs["company"])  # fmt: skip
+    y.at(D(2025, 2, 5))
+    y.hours(order.source, D(2025, 1, 1), "6.5")
+    y.at(D(2025, 4, 10))
+    services.transition_contract(
+        contract=contract, target=ContractState.CLOSED, actor=buyer, organisation=y.orgs["buyer"]
+    )
+    period = {"du": "2025-01-01", "au": "2025-12-31"}
+    client = client_as(facilitator)
+
+    page = client.get(reverse("reporting:report_dashboard"), period).content.decode()
+    assert cells(page, "marches-clos") == [
+        ["2025-VDP-DEMI", "Ville de Paris (test)", "31/03/2025", "10", "6,5", "3,5", "20 €", "70 €"]
+    ]
+    assert cells(page, "synthese")[4][1:3] == ["6,5", "10"]
+
+    response = client.get(reverse("reporting:report_dashboard"), {**period, "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Marchés clos"]
+    assert [cell.value for cell in sheet[2]] == ["2025-VDP-DEMI", "Ville de Paris (test)", "31/03/2025", 10, 6.5, 3.5,
+                                                 20, 70]  # fmt: skip
+    # Whole hours show whole, half hours with their decimals, in the reader's spreadsheet.
+    assert [cell.number_format for cell in sheet[2][3:6]] == ["#,##0", "#,##0.00", "#,##0.00"]
