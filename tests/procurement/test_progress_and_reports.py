@@ -96,6 +96,8 @@ def test_progress_tables_write_hours_alike_on_every_database(
     assert "<td>03/2024</td><td>100</td><td>100</td><td>100</td>" in page
     assert "<td>04/2024</td><td>7,50</td><td>7,50</td><td>107,50</td>" in page
     assert "<td>Embauche directe</td><td>107,50</td><td>107,50</td>" in page
+    # The headline keeps the half hour too (it read 108 h above a table of 107,50).
+    assert 'id="declared-hours">107,5 h</p>' in page and 'id="validated-hours">107,5 h (' in page
 
 
 def test_summary_api(api_as, facilitator, other_buyer, delivered, django_assert_num_queries):
