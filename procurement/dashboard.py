@@ -1,6 +1,7 @@
 """What procurement puts on each role's dashboard (``common.dashboard``): the facilitator's queues of contracts
-and hours, the buyer's contracts with their hours due against validated (late ones first), the SIAE's orders and
-hours. Each function runs a fixed number of queries whatever the number of contracts or statements."""
+and hours, the buyer's contracts with their hours due against validated (late ones first), the contracts at risk
+of the facilitator, the buyer and the company holding them, the SIAE's orders and hours. Each function runs a
+fixed number of queries whatever the number of contracts or statements."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,9 @@ def work(organisation, today):
         return _buyer(organisation)
     if organisation.kind == Kind.SIAE:
         return _siae(organisation)
+    if organisation.kind == Kind.COMPANY:
+        # The contracts it holds that fall behind: the company is the one who must deliver their hours.
+        return [_at_risk(organisation, rank=15)]
     return []
 
 

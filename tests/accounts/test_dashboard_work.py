@@ -274,7 +274,9 @@ def test_the_buyer_sees_its_contracts_late_first(client_as, buyer, world):
     assert len(rows) == 3
 
 
-def test_the_company_sees_months_to_declare_and_submissions_to_process(client_as, company_user, world):
+def test_the_company_sees_months_to_declare_and_submissions_to_process(
+    client_as, company_user, other_company_user, world
+):
     world(3)
     items = work_items(client_as(company_user).get("/tableau-de-bord/").content.decode())
 
@@ -293,6 +295,18 @@ def test_the_company_sees_months_to_declare_and_submissions_to_process(client_as
     assert items["offre en brouillon à publier"][:2] == ("1", "/offres/gestion/?etat=draft")
     page = client_as(company_user).get("/offres/gestion/?etat=open").content.decode()
     assert "<caption>3 offres</caption>" in page
+    # The two contracts it holds that fall behind, the worst first, right after the hours it has to declare.
+    worse, bad = (ContractForecast.objects.get(hours_at_risk=h).contract.reference for h in (200, 100))
+    assert items["marchés à risque"][1:] == (
+        "/marches/a-risque/",
+        f"Le plus ancien attend depuis 2 jours. 300 h à risque au rythme actuel. Les plus en retard : {worse} (200 h), "
+        f"{bad} (100 h).",
+    )
+    assert list(items).index("marchés à risque") == list(items).index("mois d'heures à déclarer") + 1
+    assert "2 marchés à risque" in client_as(company_user).get("/marches/a-risque/").content.decode()
+    # Another company holds none of them.
+    other = work_items(client_as(other_company_user).get("/tableau-de-bord/").content.decode())
+    assert other["marché à risque"] == ("0", "/marches/a-risque/", "")
 
 
 def test_the_prescriber_sees_expiring_eligibility_stages_and_new_positions(client_as, prescriber, world):
@@ -344,8 +358,9 @@ QUERIES = {
     # contracts by state, statements waiting, contracts at risk and the worst of them; the contracts followed and
     # their validated totals; overview: positions, submissions, placements, contracts by state
     "buyer": 4 + 4 + 2 + 4,
-    # sources, months declared, submissions, positions, placements; overview: positions, submissions, contracts
-    "company_user": 4 + 5 + 3,
+    # contracts at risk and the worst of them; sources, months declared, submissions, positions, placements;
+    # overview: positions, submissions, contracts
+    "company_user": 4 + 2 + 5 + 3,
     # expiring eligibility, submissions by stage, new positions; overview: candidates, submissions
     "prescriber": 4 + 3 + 2,
     # orders, statements; overview: contracts

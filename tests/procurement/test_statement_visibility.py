@@ -69,5 +69,5 @@ def test_company_pages_stay_bounded_whatever_the_statements(
     assert "33 relevés" in page.content.decode()
     # session, user, memberships, notifications, then the work items and the overview (tests/accounts/
     # test_dashboard_work.py counts them exactly)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("accounts:dashboard")).status_code == 200
