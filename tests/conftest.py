@@ -9,6 +9,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.enums import OrganisationKind
+from matching import index as matching_index
 from tests.accounts.factories import OrganisationFactory, member_of
 from tests.clock import moment
 
@@ -16,6 +17,17 @@ from tests.clock import moment
 @pytest.fixture(autouse=True)
 def _media_and_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _matching_index_of_its_own(settings, tmp_path):
+    """The matcher's index (held by each process, saved on disk) is this test's alone: built from its own rows, in
+    a directory of its own. In the project's var/matching, shared, two pytest workers could write the same snapshot
+    at once, and a test could read an index built from another test's rows (or the demo's)."""
+    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+    matching_index.reset()
+    yield
+    matching_index.reset()
 
 
 @pytest.fixture

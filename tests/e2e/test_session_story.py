@@ -18,7 +18,6 @@ from playwright.sync_api import expect
 
 from marketplace import services
 from marketplace.models import Candidate
-from matching import index as matching_index
 from reference.models import JobTitle
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.rome import real_occupation
@@ -34,12 +33,10 @@ TITLE = "Recrutement maçonnerie"
 
 
 @pytest.fixture
-def drive(settings, tmp_path, buyer_org, company_org, other_company_org, prescriber, other_prescriber):
+def drive(settings, buyer_org, company_org, other_company_org, prescriber, other_prescriber):
     """Masonry positions of two companies; Awa and Dina (first prescriber) and Binta (second) submitted to them;
     Chloé (second prescriber) not submitted, whom the matcher proposes; Eva (second) left to sign up too late."""
-    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
     settings.MATCHER_MODEL = "content"
-    matching_index.reset()
     real_occupation("F1703")
     mason = JobTitle.objects.get(label=JOB)
     contract = AwardFactory(company=company_org, contract__buyer=buyer_org).contract
@@ -56,8 +53,7 @@ def drive(settings, tmp_path, buyer_org, company_org, other_company_org, prescri
         services.submit_candidate(candidate=people[name], position=position, actor=user, organisation=org)
     people["Chloé Martin"] = person("Chloé Martin", second, mason)
     people["Eva Moreau"] = person("Eva Moreau", second, mason)
-    yield {"positions": positions, "people": people}
-    matching_index.reset()
+    return {"positions": positions, "people": people}
 
 
 def person(name, prescriber_org, job_title):

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from matching import index as matching_index
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.e2e.rome import real_occupation
 from tests.procurement.factories import PDF_BYTES
@@ -29,17 +28,13 @@ CONSENT = "La personne a lu le texte d'information sur le traitement de ses donn
 
 
 @pytest.fixture
-def world(settings, tmp_path):
-    """ROME's masonry occupation as the shipped files give it, three Paris arrondissements, and the matcher's
-    index in a directory of its own."""
-    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+def world(settings):
+    """ROME's masonry occupation as the shipped files give it, three Paris arrondissements; the matcher's index
+    is the test's own (tests/conftest.py)."""
     settings.MATCHER_MODEL = "content"
-    matching_index.reset()
     real_occupation("F1703")
     for arrondissement in (11, 19, 20):
         paris_arrondissement(arrondissement)
-    yield
-    matching_index.reset()
 
 
 # What a person does on a page.

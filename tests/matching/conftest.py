@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from matching import index as matching_index
 from tests.marketplace.factories import CandidateFactory, PositionFactory
 from tests.reference.factories import (
     JobTitleFactory,
@@ -18,13 +17,9 @@ from tests.reference.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _matching_index_dir(settings, tmp_path):
-    """Each test builds its own index in a temporary directory and never sees another test's."""
-    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+def _content_model(settings):
+    """The content model, whose ranking these tests know (each builds its own index: tests/conftest.py)."""
     settings.MATCHER_MODEL = "content"
-    matching_index.reset()
-    yield
-    matching_index.reset()
 
 
 @pytest.fixture
