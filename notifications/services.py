@@ -16,23 +16,49 @@ def notify(*, organisations, text, details="", link="", subject=None):
     """Creates one notification per organisation and queues one email per active member (a person in two of
     the organisations gets one). ``text`` names no one (it is the email's subject); a person's name or what
     is written about them goes in ``details``; ``subject`` is the object the news is about."""
-    organisations = list(organisations)
-    if not organisations:
-        return []
-    about = {}
-    if subject is not None:
-        about = {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient=org, text=text, details=details, link=link, **about) for org in organisations
+    return notify_each(
+        [{"organisations": organisations, "text": text, "details": details, "link": link, "subject": subject}]
     )
-    notification_of = {notification.recipient_id: notification.pk for notification in notifications}
-    first = {}
+
+
+def notify_each(news):
+    """``notify`` for many pieces of news at once (``news``: dicts of ``notify``'s arguments), as a job that tells
+    hundreds of organisations does: the notifications in one insert, the members in one query, then one email
+    job per person and piece of news. Returns the notifications."""
+    news = [{**item, "organisations": list(item["organisations"])} for item in news]
+    rows, owners = [], []
+    for index, item in enumerate(news):
+        subject = item.get("subject")
+        about = {}
+        if subject is not None:
+            about = {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
+        for organisation in item["organisations"]:
+            rows.append(
+                Notification(
+                    recipient=organisation,
+                    text=item["text"],
+                    details=item.get("details", ""),
+                    link=item.get("link", ""),
+                    **about,
+                )
+            )
+            owners.append(index)
+    if not rows:
+        return []
+    notifications = Notification.objects.bulk_create(rows)
+    members = {}
     for user_id, organisation_id in Membership.objects.filter(
-        organisation__in=organisations, user__is_active=True
+        organisation__in={n.recipient_id for n in notifications}, user__is_active=True
     ).values_list("user_id", "organisation_id"):
-        first[user_id] = min(first.get(user_id, notification_of[organisation_id]), notification_of[organisation_id])
-    for user_id in sorted(first):
-        tasks.send_email.enqueue(notification_id=first[user_id], user_id=user_id)
+        members.setdefault(organisation_id, []).append(user_id)
+    # Per piece of news, each person once, with the first of its organisations' notifications.
+    first = {}
+    for index, notification in zip(owners, notifications, strict=True):
+        for user_id in members.get(notification.recipient_id, []):
+            key = (index, user_id)
+            first[key] = min(first.get(key, notification.pk), notification.pk)
+    for (_, user_id), notification_id in sorted(first.items()):
+        tasks.send_email.enqueue(notification_id=notification_id, user_id=user_id)
     return notifications
 
 

@@ -17,7 +17,7 @@ from accounts.models import Organisation
 from audit.enums import AuditAction
 from audit.services import record
 from common.formats import number
-from notifications.services import notify
+from notifications.services import notify, notify_each
 from procurement import forecast, rules, workflows
 from procurement.enums import AwardRole, ContractState, Modality, OrderKind, StatementState
 from procurement.models import (
@@ -631,17 +631,17 @@ def _shortfall_details(prediction, today):
     return "\n".join(lines)
 
 
-def _alert_parties(prediction, companies, today):
-    """The buyer and the companies holding the contract learn, with the figures, that it falls behind."""
+def _alert_for_parties(prediction, companies, today):
+    """What the buyer and the companies holding the contract learn, with the figures: that it falls behind."""
     contract = prediction.contract
-    notify(
-        organisations=[contract.buyer, *companies],
-        text=f"Marché {contract.reference} : {number(prediction.shortfall_percent, 0)} % des heures d'insertion "
+    return {
+        "organisations": [contract.buyer, *companies],
+        "text": f"Marché {contract.reference} : {number(prediction.shortfall_percent, 0)} % des heures d'insertion "
         "à risque au rythme actuel.",
-        details=_shortfall_details(prediction, today),
-        link=reverse("procurement:contract_detail", args=[contract.pk]),
-        subject=contract,
-    )
+        "details": _shortfall_details(prediction, today),
+        "link": reverse("procurement:contract_detail", args=[contract.pk]),
+        "subject": contract,
+    }
 
 
 def _alert_facilitators(alerted):
@@ -700,7 +700,7 @@ def check_shortfalls(*, today=None):
     companies = {}
     for award in Award.objects.filter(contract__in=contracts.values("pk")).select_related("company").order_by("pk"):
         companies.setdefault(award.contract_id, []).append(award.company)
-    new, changed, alerted, recovered = [], [], [], 0
+    new, changed, alerted, alerts, recovered = [], [], [], [], 0
     for prediction in forecast.forecasts(contracts, today=today):
         contract = prediction.contract
         row = known.get(contract.pk)
@@ -722,7 +722,7 @@ def check_shortfalls(*, today=None):
         row.at_risk_since = (row.at_risk_since if row.at_risk else today) if at_risk else None
         row.at_risk = at_risk
         if at_risk and row.alerted_month != month:
-            _alert_parties(prediction, companies.get(contract.pk, []), today)
+            alerts.append(_alert_for_parties(prediction, companies.get(contract.pk, []), today))
             row.alerted_month = month
             alerted.append(prediction)
     ContractForecast.objects.bulk_create(new, batch_size=1000)
@@ -745,6 +745,8 @@ def check_shortfalls(*, today=None):
         ],
         batch_size=1000,
     )
+    # The parties' alerts at once (one insert, one query of their members, then the emails' jobs).
+    notify_each(alerts)
     if alerted:
         _alert_facilitators(alerted)
     return {

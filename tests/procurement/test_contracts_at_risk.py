@@ -6,14 +6,17 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from notifications.models import Notification
 from procurement import services
 from procurement.models import ContractForecast
 from tests.accounts.factories import OrganisationFactory
 from tests.clock import moment
 from tests.procurement.factories import HoursStatementFactory, contract_in_progress_for
+from tests.queue import run_queued_jobs
 
 D = datetime.date
 
@@ -38,7 +41,7 @@ def contract_with(company, reference, hours_due, monthly_hours, facilitator, fac
 
 
 def test_worst_first_in_a_fixed_number_of_queries(
-    clock, client_as, facilitator, facilitator_org, company_org, django_assert_num_queries
+    clock, client_as, facilitator, facilitator_org, company_org, company_user, django_assert_num_queries
 ):
     clock.move_to(moment(D(2025, 4, 15)))
     # 3 months at N h, 9 left: 12 N projected against the hours due.
@@ -56,6 +59,18 @@ def test_worst_first_in_a_fixed_number_of_queries(
         ("A", 600),
         ("C", 300),
     ]
+    # Each contract's buyer and the company holding all three hear of each, with its link; the company's member
+    # gets one email per contract, the facilitator's one for the month's list.
+    texts = {ref: f"Marché {ref} : {pct} % des heures d'insertion à risque au rythme actuel." for ref, pct in
+             [("A", 50), ("B", 50), ("C", 25)]}  # fmt: skip
+    alerts = Notification.objects.filter(text__in=texts.values())
+    assert sorted(alerts.values_list("recipient__name", "text")) == sorted(
+        [(f"Acheteur {ref}", text) for ref, text in texts.items()] + [(company_org.name, t) for t in texts.values()]
+    )
+    run_queued_jobs()
+    to_company = sorted(m.subject for m in mail.outbox if m.to == [company_user.email])
+    assert [s for s in to_company if "Marché" in s] == [f"[Passerelle] {text}" for text in texts.values()]
+    assert [m for m in mail.outbox if m.to == [facilitator.email] and "3 marchés à risque" in m.subject]
 
     client = client_as(facilitator)
     # Session, user, memberships with their organisation; the count and the page of forecasts with their
